@@ -1,0 +1,101 @@
+/*
+ * The boot manifest: what the hypervisor's own command line and each boot
+ * module's command line say. Portable, no allocation, no side effects: the
+ * parser fills a struct manifest or reports the first error, naming the
+ * module and the key, and the caller refuses to start any domain (fail closed).
+ *
+ * Hypervisor command line (the first word is dropped when it looks like the
+ * image path that QEMU and GRUB put there: it contains '/' or '.' and no '='):
+ *   console=com1|none  loglvl=err|warn|info|debug  xsm=dummy|flask
+ *   flask=enforcing|permissive  measured=required|optional  noreboot
+ *   on_exit=poweroff|halt
+ * Module command line: "[path] key=value ... [-- guest kernel command line]"
+ *   type=kernel|initrd|policy   (default kernel)
+ *   name=<1-31 chars [A-Za-z0-9_.-]>  (kernel: required and unique;
+ *                                      initrd: the domain it belongs to)
+ *   label=<security context user:role:type>   mem=<size>[K|M|G]
+ *   vcpus=<1..MANIFEST_MAX_VCPUS>   priv=yes|no
+ * A first word without '=' is the module's file name and is ignored.
+ */
+#ifndef HV_MANIFEST_H
+#define HV_MANIFEST_H
+
+#include <hv/types.h>
+
+#define MANIFEST_MAX_MODULES  32
+#define MANIFEST_MAX_DOMAINS  16
+#define MANIFEST_NAME_MAX     32	/* including the NUL */
+#define MANIFEST_LABEL_MAX    128
+#define MANIFEST_CMDLINE_MAX  1024	/* guest command line, with the NUL */
+#define MANIFEST_MAX_VCPUS    8
+#define MANIFEST_MIN_MEM      (1ULL << 20)	/* 1 MiB */
+#define MANIFEST_MAX_MEM      (64ULL << 30)	/* 64 GiB */
+#define MANIFEST_DEFAULT_MEM  (16ULL << 20)
+
+enum manifest_xsm { MANIFEST_XSM_DUMMY = 0, MANIFEST_XSM_FLASK = 1 };
+enum manifest_flask { MANIFEST_FLASK_ENFORCING = 0, MANIFEST_FLASK_PERMISSIVE = 1 };
+enum manifest_measured { MANIFEST_MEASURED_OPTIONAL = 0, MANIFEST_MEASURED_REQUIRED = 1 };
+enum manifest_on_exit { MANIFEST_EXIT_POWEROFF = 0, MANIFEST_EXIT_HALT = 1 };
+enum manifest_console { MANIFEST_CONSOLE_COM1 = 0, MANIFEST_CONSOLE_NONE = 1 };
+
+struct manifest_options {
+	enum manifest_console console;
+	int loglvl;			/* an enum log_level value; default LOG_INFO */
+	enum manifest_xsm xsm;
+	enum manifest_flask flask;
+	enum manifest_measured measured;
+	enum manifest_on_exit on_exit;
+	bool noreboot;
+};
+
+/* One module as the boot loader handed it over. */
+struct boot_module {
+	const char *cmdline;		/* NUL-terminated, may be "" */
+	uint64_t start;			/* physical address */
+	uint64_t size;			/* bytes */
+};
+
+struct manifest_domain {
+	char name[MANIFEST_NAME_MAX];
+	char label[MANIFEST_LABEL_MAX];	/* "" when none given */
+	char cmdline[MANIFEST_CMDLINE_MAX];	/* after "--", "" when none */
+	uint64_t mem;			/* bytes, a multiple of PAGE_SIZE */
+	uint32_t vcpus;
+	bool privileged;
+	int kernel_module;		/* index into the module array */
+	int initrd_module;		/* index, or -1 */
+};
+
+struct manifest {
+	struct manifest_options opts;
+	struct manifest_domain domains[MANIFEST_MAX_DOMAINS];
+	unsigned int domain_count;
+	int policy_module;		/* index, or -1 */
+};
+
+/* What went wrong, for a console line such as
+ * "manifest: module 2 (web): key 'mem': size '16Q' has an unknown suffix". */
+struct manifest_error {
+	int module;			/* -1: the hypervisor command line */
+	char key[32];			/* "" when no single key is at fault */
+	char msg[160];
+};
+
+/*
+ * Parse everything. Returns 0 and fills *m, or returns -XEN_EINVAL and fills
+ * *err. Checks: known keys only, well-formed values, sizes in range and
+ * page-aligned after rounding up, unique domain names, every initrd bound to
+ * a known domain (at most one each), at most one policy module, at least one
+ * domain. Whether the domains fit in memory is the domain builder's check.
+ */
+int manifest_parse(struct manifest *m, const char *hv_cmdline,
+		   const struct boot_module *mods, unsigned int mod_count,
+		   struct manifest_error *err);
+
+/* The hypervisor command line without the leading image path (see above). */
+const char *manifest_skip_image_path(const char *cmdline);
+
+/* Parse a size such as "16M", "512K", "1G" or "4096" into bytes. */
+bool manifest_parse_size(const char *s, size_t len, uint64_t *bytes);
+
+#endif

@@ -1,0 +1,3 @@
+# The hypervisor image (filled in by the boot work).
+.PHONY: hv
+hv:

@@ -1,0 +1,3 @@
+# Test guests (filled in by the guest work).
+.PHONY: guests
+guests:
