@@ -2,7 +2,9 @@
 # where things land. Included by the top-level Makefile only.
 
 BUILD      ?= build
-CC         ?= gcc
+ifeq ($(origin CC),default)
+CC         := gcc
+endif
 HOST_CC    ?= gcc
 FUZZ_CC    ?= clang
 LD         ?= ld

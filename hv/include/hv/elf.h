@@ -37,6 +37,10 @@ struct xen_elfnotes {
 
 struct elf_segment {
 	uint64_t offset;		/* in the file */
+	/* Where it lands in the guest: p_paddr + VIRT_BASE - PADDR_OFFSET
+	 * (notes absent count as 0), Xen's rule. That is p_vaddr whenever
+	 * paddr = vaddr - VIRT_BASE; Linux's per-CPU segment (p_vaddr 0)
+	 * is the exception the rule exists for. */
 	uint64_t vaddr;
 	uint64_t filesz;
 	uint64_t memsz;

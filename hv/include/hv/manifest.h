@@ -95,7 +95,10 @@ int manifest_parse(struct manifest *m, const char *hv_cmdline,
 /* The hypervisor command line without the leading image path (see above). */
 const char *manifest_skip_image_path(const char *cmdline);
 
-/* Parse a size such as "16M", "512K", "1G" or "4096" into bytes. */
+/* Parse a size such as "16M", "512K", "1G" or "4096" into bytes: a decimal
+ * or 0x-hex number, then at most one of K, M, G (either case). False on an
+ * empty or malformed number, any other suffix, zero or overflow. No rounding
+ * and no range check: manifest_parse does those for mem=. */
 bool manifest_parse_size(const char *s, size_t len, uint64_t *bytes);
 
 #endif

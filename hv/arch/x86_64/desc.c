@@ -1,0 +1,131 @@
+/*
+ * Descriptor tables: the 64 KiB GDT (the hypervisor's own descriptors sit
+ * at 0xe000 and up, where Xen's PV ABI puts them; the guest's part below is
+ * empty until set_gdt exists), the TSS with IST stacks for #DF, NMI and #MC,
+ * the IDT, and the SYSCALL MSRs. Gates are DPL 0: a guest's `int N` raises
+ * #GP, which the trap code decodes.
+ */
+#include <arch/cpu.h>
+#include <arch/layout.h>
+#include <arch/percpu.h>
+#include <hv/lib.h>
+
+struct tss64 {
+	uint32_t rsvd0;
+	uint64_t rsp[3];
+	uint64_t rsvd1;
+	uint64_t ist[7];
+	uint64_t rsvd2;
+	uint16_t rsvd3;
+	uint16_t iomap_base;
+} __packed;
+_Static_assert(sizeof(struct tss64) == 104, "TSS layout");
+
+struct idt_gate {
+	uint16_t off0;
+	uint16_t sel;
+	uint8_t ist;
+	uint8_t type;
+	uint16_t off1;
+	uint32_t off2;
+	uint32_t rsvd;
+} __packed;
+
+struct desc_ptr {
+	uint16_t limit;
+	uint64_t base;
+} __packed;
+
+#define IST_DF  1
+#define IST_NMI 2
+#define IST_MC  3
+
+static uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(4096)));
+static struct idt_gate idt[256] __attribute__((aligned(16)));
+static struct tss64 tss __attribute__((aligned(16)));
+static uint8_t ist_stacks[3][4096] __attribute__((aligned(16)));
+
+struct cpu_info cpu0_info;
+
+extern const uint64_t idt_stub_table[256];
+extern char syscall_entry[], syscall32_entry[];
+
+static void set_gate(unsigned int vec, uint64_t handler, unsigned int ist)
+{
+	idt[vec] = (struct idt_gate){
+		.off0 = (uint16_t)handler,
+		.sel = HV_CS,
+		.ist = (uint8_t)ist,
+		.type = 0x8e,	/* present, DPL 0, 64-bit interrupt gate */
+		.off1 = (uint16_t)(handler >> 16),
+		.off2 = (uint32_t)(handler >> 32),
+	};
+}
+
+void arch_set_stack_top(uint64_t top)
+{
+	tss.rsp[0] = top;
+	cpu0_info.stack_top = top;
+}
+
+void desc_init(void)
+{
+	struct desc_ptr gdtr = { sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt };
+	struct desc_ptr idtr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
+	uint64_t tss_base = (uint64_t)(uintptr_t)&tss;
+
+	gdt[HV_CS >> 3] = 0x00af9a000000ffffULL;		/* ring 0, 64-bit code */
+	gdt[HV_DS >> 3] = 0x00cf92000000ffffULL;		/* ring 0, data */
+	gdt[GUEST_CS32 >> 3] = 0x00cffa000000ffffULL;		/* ring 3, 32-bit code */
+	gdt[GUEST_DS32 >> 3] = 0x00cff2000000ffffULL;		/* ring 3, data */
+	gdt[GUEST_CS64 >> 3] = 0x00affa000000ffffULL;		/* ring 3, 64-bit code */
+	gdt[HV_TSS >> 3] = (sizeof(tss) - 1) | ((tss_base & 0xffffff) << 16) |
+			   (0x89ULL << 40) | (((tss_base >> 24) & 0xff) << 56);
+	gdt[(HV_TSS >> 3) + 1] = tss_base >> 32;
+
+	tss.iomap_base = sizeof(tss);	/* no I/O bitmap: ring 3 port I/O faults */
+	tss.ist[IST_DF - 1] = (uint64_t)(uintptr_t)&ist_stacks[0][4096];
+	tss.ist[IST_NMI - 1] = (uint64_t)(uintptr_t)&ist_stacks[1][4096];
+	tss.ist[IST_MC - 1] = (uint64_t)(uintptr_t)&ist_stacks[2][4096];
+
+	for (unsigned int v = 0; v < 256; v++) {
+		unsigned int ist = v == 8 ? IST_DF : v == 2 ? IST_NMI : v == 18 ? IST_MC : 0;
+
+		set_gate(v, idt_stub_table[v], ist);
+	}
+
+	__asm__ volatile("lgdt %0" : : "m"(gdtr));
+	__asm__ volatile(
+		"pushq %[cs]\n\t"
+		"leaq 1f(%%rip), %%rax\n\t"
+		"pushq %%rax\n\t"
+		"lretq\n"
+		"1:\n\t"
+		"movl %[ds], %%eax\n\t"
+		"movl %%eax, %%ss\n\t"
+		"movl %%eax, %%ds\n\t"
+		"movl %%eax, %%es\n\t"
+		"xorl %%eax, %%eax\n\t"
+		"movl %%eax, %%fs\n\t"
+		"movl %%eax, %%gs\n\t"
+		:
+		: [cs] "i"(HV_CS), [ds] "i"(HV_DS)
+		: "rax", "memory");
+	__asm__ volatile("ltr %w0" : : "r"(HV_TSS));
+	__asm__ volatile("lidt %0" : : "m"(idtr));
+
+	/* Per-CPU data through GS while in the hypervisor; the guest's GS base
+	 * lives in KERNEL_GS_BASE meanwhile (swapgs on every ring change). */
+	cpu0_info.self = &cpu0_info;
+	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)&cpu0_info);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+
+	/* SYSCALL enters at HV_CS; SYSRET would return to GUEST_CS32 + 16. */
+	wrmsr(MSR_STAR, ((uint64_t)GUEST_CS32 << 48) | ((uint64_t)HV_CS << 32));
+	wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)syscall_entry);
+	wrmsr(MSR_CSTAR, (uint64_t)(uintptr_t)syscall32_entry);
+	wrmsr(MSR_SFMASK, X86_EFLAGS_IF | X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_NT |
+				  X86_EFLAGS_AC | X86_EFLAGS_IOPL);
+	wrmsr(MSR_SYSENTER_CS, 0);	/* SYSENTER raises #GP */
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE | EFER_NXE);
+}

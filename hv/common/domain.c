@@ -1,0 +1,179 @@
+/*
+ * Domain lifetime: allocation of a slot and an id, shutdown and crash, and
+ * the reaper that frees a dead domain's memory once none of its vCPUs can
+ * still be running on a hypervisor stack.
+ */
+#include <hv/arch.h>
+#include <hv/console.h>
+#include <hv/domain.h>
+#include <hv/frame.h>
+#include <hv/lib.h>
+#include <hv/sched.h>
+#include <public/sched.h>
+
+static struct domain domains[MAX_DOMAINS];
+static bool any_crashed;
+
+struct domain *domain_alloc(const char *name)
+{
+	for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+		struct domain *d = &domains[i];
+
+		if (d->state == DOM_FREE) {
+			memset(d, 0, sizeof(*d));
+			/* Domain ids start at 1: 0 is kept for a control domain. */
+			d->id = (domid_t)(i + 1);
+			d->state = DOM_BUILDING;
+			d->shared_info_mfn = mfn(INVALID_MFN_RAW);
+			p2m_init(&d->p2m);
+			str_lcpy(d->name, name, sizeof(d->name));
+			return d;
+		}
+	}
+	return NULL;
+}
+
+struct domain *domain_by_id(domid_t id)
+{
+	if (id == 0 || id > MAX_DOMAINS) {
+		return NULL;
+	}
+	struct domain *d = &domains[index_nospec(id - 1U, MAX_DOMAINS)];
+
+	return d->state == DOM_FREE ? NULL : d;
+}
+
+unsigned int domain_count_alive(void)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+		if (domains[i].state == DOM_BUILDING || domains[i].state == DOM_RUNNING) {
+			n++;
+		}
+	}
+	return n;
+}
+
+bool domain_any_crashed(void)
+{
+	return any_crashed;
+}
+
+uint64_t domain_release_memory(struct domain *d)
+{
+	uint64_t freed = 0;
+	uint64_t total = frame_total();
+
+	for (uint64_t m = 0; m < total; m++) {
+		struct frame_info *f = frame_get(mfn(m));
+
+		if (f->state == FRAME_GUEST && f->owner == d->id) {
+			frame_free(mfn(m));
+			freed++;
+		}
+	}
+	return freed;
+}
+
+static void domain_free_vcpus(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->vcpu_count; i++) {
+		arch_vcpu_destroy(&d->vcpus[i]);
+	}
+	d->vcpu_count = 0;
+}
+
+void domain_free_unstarted(struct domain *d)
+{
+	domain_free_vcpus(d);
+	domain_release_memory(d);
+	p2m_destroy(&d->p2m);
+	d->state = DOM_FREE;
+}
+
+static const char *shutdown_reason_name(uint32_t reason)
+{
+	switch (reason) {
+	case SHUTDOWN_poweroff:
+		return "poweroff";
+	case SHUTDOWN_reboot:
+		return "reboot";
+	case SHUTDOWN_suspend:
+		return "suspend";
+	case SHUTDOWN_crash:
+		return "crash";
+	case SHUTDOWN_watchdog:
+		return "watchdog";
+	case SHUTDOWN_soft_reset:
+		return "soft_reset";
+	}
+	return "unknown";
+}
+
+static void domain_stop(struct domain *d)
+{
+	console_guest_flush(d);
+	d->state = DOM_DYING;
+	for (unsigned int i = 0; i < d->vcpu_count; i++) {
+		struct vcpu *v = &d->vcpus[i];
+
+		if (v->state != VCPU_DEAD) {
+			sched_remove(v);
+			v->state = VCPU_DEAD;
+		}
+	}
+}
+
+void domain_shutdown(struct domain *d, uint32_t reason)
+{
+	if (d->state != DOM_RUNNING) {
+		return;
+	}
+	d->shutdown_reason = reason;
+	if (reason == SHUTDOWN_crash) {
+		d->crashed = true;
+		any_crashed = true;
+	}
+	printk(LOG_INFO, "domain %u (%s) shut down: %s", d->id, d->name,
+	       shutdown_reason_name(reason));
+	domain_stop(d);
+}
+
+void domain_crash(struct domain *d, const char *fmt, ...)
+{
+	char why[160];
+	va_list ap;
+
+	if (d->state != DOM_RUNNING) {
+		return;
+	}
+	va_start(ap, fmt);
+	fmt_vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	d->shutdown_reason = SHUTDOWN_crash;
+	d->crashed = true;
+	any_crashed = true;
+	printk(LOG_ERR, "domain %u (%s) crashed: %s", d->id, d->name, why);
+	domain_stop(d);
+}
+
+void domain_reap(struct vcpu *curr)
+{
+	for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+		struct domain *d = &domains[i];
+		uint64_t freed;
+
+		/* Never free the stack we are standing on. */
+		if (d->state != DOM_DYING || (curr != NULL && curr->domain == d)) {
+			continue;
+		}
+		domain_free_vcpus(d);
+		/* Everything the domain owns, shared_info included, is FRAME_GUEST. */
+		freed = domain_release_memory(d);
+		p2m_destroy(&d->p2m);
+		printk(LOG_INFO, "domain %u (%s) destroyed, %lu frames freed, %lu free",
+		       d->id, d->name, (unsigned long)freed, (unsigned long)frame_free_count());
+		d->state = DOM_FREE;
+	}
+}

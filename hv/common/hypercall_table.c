@@ -1,0 +1,58 @@
+/*
+ * Every hypercall Moat knows, by Xen's number: its name, its handler (NULL
+ * when not implemented: the dispatcher returns -ENOSYS) and the XSM gate
+ * permission checked before the handler runs. SECURITY.md's mediation list
+ * is generated from this table.
+ */
+#include <hv/hypercall.h>
+#include <public/xen.h>
+
+#define HC(nr, nm, fn, p) [nr] = { .name = nm, .handler = fn, .perm = p }
+#define HC_NONE(nr, nm)   [nr] = { .name = nm, .handler = NULL, .perm = XSM_HC_NONE }
+
+const struct hypercall_def hypercall_table[MOAT_NR_HYPERCALLS] = {
+	HC_NONE(__HYPERVISOR_set_trap_table, "set_trap_table"),
+	HC_NONE(__HYPERVISOR_mmu_update, "mmu_update"),
+	HC_NONE(__HYPERVISOR_set_gdt, "set_gdt"),
+	HC_NONE(__HYPERVISOR_stack_switch, "stack_switch"),
+	HC_NONE(__HYPERVISOR_set_callbacks, "set_callbacks"),
+	HC_NONE(__HYPERVISOR_fpu_taskswitch, "fpu_taskswitch"),
+	HC_NONE(__HYPERVISOR_sched_op_compat, "sched_op_compat"),
+	HC_NONE(__HYPERVISOR_platform_op, "platform_op"),
+	HC_NONE(__HYPERVISOR_set_debugreg, "set_debugreg"),
+	HC_NONE(__HYPERVISOR_get_debugreg, "get_debugreg"),
+	HC_NONE(__HYPERVISOR_update_descriptor, "update_descriptor"),
+	HC_NONE(__HYPERVISOR_memory_op, "memory_op"),
+	HC_NONE(__HYPERVISOR_multicall, "multicall"),
+	HC_NONE(__HYPERVISOR_update_va_mapping, "update_va_mapping"),
+	HC_NONE(__HYPERVISOR_set_timer_op, "set_timer_op"),
+	HC_NONE(__HYPERVISOR_event_channel_op_compat, "event_channel_op_compat"),
+	HC(__HYPERVISOR_xen_version, "xen_version", do_xen_version, XSM_HC_XEN_VERSION),
+	HC(__HYPERVISOR_console_io, "console_io", do_console_io, XSM_HC_CONSOLE_IO),
+	HC_NONE(__HYPERVISOR_physdev_op_compat, "physdev_op_compat"),
+	HC_NONE(__HYPERVISOR_grant_table_op, "grant_table_op"),
+	HC_NONE(__HYPERVISOR_vm_assist, "vm_assist"),
+	HC_NONE(__HYPERVISOR_update_va_mapping_otherdomain, "update_va_mapping_otherdomain"),
+	HC_NONE(__HYPERVISOR_iret, "iret"),
+	HC_NONE(__HYPERVISOR_vcpu_op, "vcpu_op"),
+	HC_NONE(__HYPERVISOR_set_segment_base, "set_segment_base"),
+	HC_NONE(__HYPERVISOR_mmuext_op, "mmuext_op"),
+	HC_NONE(__HYPERVISOR_xsm_op, "xsm_op"),
+	HC_NONE(__HYPERVISOR_nmi_op, "nmi_op"),
+	HC(__HYPERVISOR_sched_op, "sched_op", do_sched_op, XSM_HC_SCHED_OP),
+	HC_NONE(__HYPERVISOR_callback_op, "callback_op"),
+	HC_NONE(__HYPERVISOR_xenoprof_op, "xenoprof_op"),
+	HC_NONE(__HYPERVISOR_event_channel_op, "event_channel_op"),
+	HC_NONE(__HYPERVISOR_physdev_op, "physdev_op"),
+	HC_NONE(__HYPERVISOR_hvm_op, "hvm_op"),
+	HC_NONE(__HYPERVISOR_sysctl, "sysctl"),
+	HC_NONE(__HYPERVISOR_domctl, "domctl"),
+	HC_NONE(__HYPERVISOR_kexec_op, "kexec_op"),
+	HC_NONE(__HYPERVISOR_tmem_op, "tmem_op"),
+	HC_NONE(__HYPERVISOR_argo_op, "argo_op"),
+	HC_NONE(__HYPERVISOR_xenpmu_op, "xenpmu_op"),
+	HC_NONE(__HYPERVISOR_dm_op, "dm_op"),
+	HC_NONE(__HYPERVISOR_hypfs_op, "hypfs_op"),
+};
+
+const unsigned int hypercall_table_size = MOAT_NR_HYPERCALLS;

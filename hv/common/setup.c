@@ -1,0 +1,176 @@
+/*
+ * hv_main: from a running CPU to running domains. Reads the boot manifest,
+ * chooses the security module, checks and builds every domain, and only
+ * when all of them are built starts any (fail closed: one bad module and no
+ * domain runs). Then hands the CPU to the scheduler for good.
+ */
+#include <hv/arch.h>
+#include <hv/boot.h>
+#include <hv/console.h>
+#include <hv/domain.h>
+#include <hv/domain_build.h>
+#include <hv/elf.h>
+#include <hv/frame.h>
+#include <hv/lib.h>
+#include <hv/manifest.h>
+#include <hv/sched.h>
+#include <xsm/hooks.h>
+
+static struct manifest manifest;
+static struct vcpu idle_vcpu;
+
+static void __noreturn boot_refused(void)
+{
+	printk(LOG_ERR, "boot refused: no domain was started");
+	if (manifest.opts.on_exit == MANIFEST_EXIT_HALT) {
+		arch_system_halt();
+	}
+	arch_system_exit(HV_EXIT_REFUSED);
+}
+
+void hv_all_domains_gone(void)
+{
+	bool crashed = domain_any_crashed();
+
+	printk(LOG_INFO, "all domains have stopped%s; %lu of %lu frames free",
+	       crashed ? " (at least one crashed)" : "", (unsigned long)frame_free_count(),
+	       (unsigned long)frame_total());
+	if (manifest.opts.on_exit == MANIFEST_EXIT_HALT) {
+		printk(LOG_INFO, "on_exit=halt: halting");
+		arch_system_halt();
+	}
+	printk(LOG_INFO, "powering off");
+	arch_system_exit(crashed ? HV_EXIT_DOMAIN_CRASHED : HV_EXIT_OK);
+}
+
+static void report_manifest_error(const struct manifest_error *err, const struct boot_info *bi)
+{
+	if (err->module < 0) {
+		printk(LOG_ERR, "command line: %s%s%s%s", err->key[0] ? "key '" : "", err->key,
+		       err->key[0] ? "': " : "", err->msg);
+		return;
+	}
+	printk(LOG_ERR, "module %d ('%s'): %s%s%s%s", err->module,
+	       (unsigned int)err->module < bi->mod_count ? bi->mods[err->module].cmdline : "?",
+	       err->key[0] ? "key '" : "", err->key, err->key[0] ? "': " : "", err->msg);
+}
+
+static bool build_one(const struct manifest_domain *md, const struct boot_info *bi)
+{
+	const struct boot_module *km = &bi->mods[md->kernel_module];
+	const void *kernel = arch_phys_map(km->start, km->size);
+	const void *initrd = NULL;
+	size_t initrd_len = 0;
+	struct elf_image img;
+	struct elf_error eerr;
+	struct build_error berr;
+	struct domain *d;
+	int rc;
+
+	rc = elf_parse(&img, kernel, (size_t)km->size, &eerr);
+	if (rc != 0) {
+		printk(LOG_ERR, "module %d (domain '%s'): bad kernel image: %s", md->kernel_module,
+		       md->name, eerr.msg);
+		return false;
+	}
+	if (md->initrd_module >= 0) {
+		const struct boot_module *im = &bi->mods[md->initrd_module];
+
+		initrd = arch_phys_map(im->start, im->size);
+		initrd_len = (size_t)im->size;
+	}
+	d = domain_alloc(md->name);
+	if (d == NULL) {
+		printk(LOG_ERR, "domain '%s': no free domain slot", md->name);
+		return false;
+	}
+	rc = domain_build_pv(d, md, &img, initrd, initrd_len, &berr);
+	if (rc != 0) {
+		printk(LOG_ERR, "module %d (domain '%s'): %s", md->kernel_module, md->name, berr.msg);
+		domain_free_unstarted(d);
+		return false;
+	}
+	return true;
+}
+
+static void release_modules(const struct boot_info *bi)
+{
+	for (unsigned int i = 0; i < bi->mod_count; i++) {
+		uint64_t first = bi->mods[i].start >> PAGE_SHIFT;
+		uint64_t last = (bi->mods[i].start + bi->mods[i].size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+
+		for (uint64_t m = first; m < last; m++) {
+			struct frame_info *f = frame_get(mfn(m));
+
+			if (f != NULL && f->state == FRAME_MODULE) {
+				frame_free(mfn(m));
+			}
+		}
+	}
+}
+
+void hv_main(struct boot_info *bi)
+{
+	struct manifest_error merr;
+	unsigned int started = 0;
+
+	printk(LOG_INFO, "Moat hypervisor: Xen 4.17 x86-64 PV ABI, booted by %s", bi->loader);
+	printk(LOG_INFO, "command line: '%s'", bi->cmdline);
+	printk(LOG_INFO, "memory: %lu KiB free of %lu KiB; %u boot modules",
+	       (unsigned long)(frame_free_count() * 4), (unsigned long)(frame_total() * 4),
+	       bi->mod_count);
+	for (unsigned int i = 0; i < bi->mod_count; i++) {
+		printk(LOG_INFO, "module %u: '%s' at 0x%lx, %lu bytes", i, bi->mods[i].cmdline,
+		       (unsigned long)bi->mods[i].start, (unsigned long)bi->mods[i].size);
+	}
+	if (manifest_parse(&manifest, bi->cmdline, bi->mods, bi->mod_count, &merr) != 0) {
+		report_manifest_error(&merr, bi);
+		boot_refused();
+	}
+	console_set_level(manifest.opts.loglvl);
+	if (manifest.opts.console == MANIFEST_CONSOLE_NONE) {
+		console_set_enabled(false);
+	}
+	if (xsm_init(manifest.opts.xsm == MANIFEST_XSM_FLASK ? XSM_MODULE_FLASK
+							      : XSM_MODULE_DUMMY) != 0) {
+		printk(LOG_ERR, "xsm=%s is not available in this build",
+		       manifest.opts.xsm == MANIFEST_XSM_FLASK ? "flask" : "dummy");
+		boot_refused();
+	}
+	printk(LOG_INFO, "security module: %s", xsm_module_name());
+	if (manifest.policy_module >= 0) {
+		printk(LOG_WARN, "module %d is a policy, but no policy engine is built yet: ignored",
+		       manifest.policy_module);
+	}
+	for (unsigned int i = 0; i < manifest.domain_count; i++) {
+		if (!build_one(&manifest.domains[i], bi)) {
+			/* Undo the domains already built: nothing runs. */
+			for (domid_t id = 1; id <= MAX_DOMAINS; id++) {
+				struct domain *d = domain_by_id(id);
+
+				if (d != NULL) {
+					domain_free_unstarted(d);
+				}
+			}
+			boot_refused();
+		}
+	}
+	release_modules(bi);
+	arch_idle_vcpu_create(&idle_vcpu);
+	sched_init(&idle_vcpu);
+	for (domid_t id = 1; id <= MAX_DOMAINS; id++) {
+		struct domain *d = domain_by_id(id);
+
+		if (d == NULL) {
+			continue;
+		}
+		d->state = DOM_RUNNING;
+		d->vcpus_alive = d->vcpu_count;
+		d->vcpus[0].state = VCPU_RUNNABLE;
+		sched_add(&d->vcpus[0]);
+		started++;
+	}
+	printk(LOG_INFO, "starting %u domain%s; %lu KiB free", started, started == 1 ? "" : "s",
+	       (unsigned long)(frame_free_count() * 4));
+	sched_start();
+}

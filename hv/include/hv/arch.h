@@ -1,0 +1,65 @@
+/*
+ * The interface the architecture layer offers the portable core. It is
+ * declared once, here; hv/arch/x86_64 implements it on the machine and
+ * tests/fake_arch implements it over host memory for unit tests and fuzzing.
+ */
+#ifndef HV_ARCH_H
+#define HV_ARCH_H
+
+#include <hv/types.h>
+
+struct vcpu;
+struct domain;
+
+/* Console output, one chunk at a time; never fails. */
+void arch_console_write(const char *s, size_t len);
+/* Take up to len bytes of pending console input; never blocks. */
+size_t arch_console_read(char *buf, size_t len);
+
+/* A hypervisor pointer to physical memory handed over at boot (modules). */
+const void *arch_phys_map(uint64_t paddr, uint64_t size);
+
+/* A hypervisor pointer to a machine frame (direct map). */
+void *arch_frame_map(mfn_t m);
+
+/* Nanoseconds since boot, monotonic. */
+uint64_t arch_time_ns(void);
+
+/* Power the machine off with an exit status a test harness can read (QEMU's
+ * isa-debug-exit), or halt it forever when there is no such device. */
+void arch_system_exit(int status) __noreturn;
+void arch_system_halt(void) __noreturn;
+
+/* Write the 32-byte hypercall stubs into one page. */
+void arch_hypercall_page_init(void *page);
+
+/* Where a PV guest's kernel mode starts. */
+struct guest_entry {
+	uint64_t rip;
+	uint64_t rsp;
+	uint64_t rsi;
+	mfn_t l4;
+};
+
+/* Frames one vCPU costs the hypervisor (its stack). */
+#define HV_VCPU_FRAMES 4
+
+/* Give a vCPU its hypervisor stack and initial guest frame; 0 or -errno. */
+int arch_vcpu_create(struct vcpu *v, const struct guest_entry *e);
+/* Set up the idle vCPU for this CPU (runs arch_idle_loop). */
+int arch_idle_vcpu_create(struct vcpu *v);
+void arch_vcpu_destroy(struct vcpu *v);
+/* Switch from prev to next; returns when prev is switched back in. */
+void arch_context_switch(struct vcpu *prev, struct vcpu *next);
+/* Wait for an interrupt with interrupts enabled, then return with them off. */
+void arch_wait_for_interrupt(void);
+
+/* The hypervisor's L4 slots, copied into every guest kernel L4. */
+void arch_fill_hypervisor_slots(uint64_t *l4);
+/* Machine-to-phys table update for a guest frame. */
+void arch_m2p_set(mfn_t m, uint64_t pfn);
+
+/* Print a backtrace from the caller. */
+void arch_backtrace(void);
+
+#endif

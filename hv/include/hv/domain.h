@@ -1,0 +1,85 @@
+/*
+ * Domains and their vCPUs. A domain is created from a manifest entry, built
+ * (memory, page tables, start_info), started, and destroyed when it shuts
+ * down or crashes: its frames go back to the free list only after its last
+ * vCPU has been switched out for good (the reaper runs on another stack).
+ */
+#ifndef HV_DOMAIN_H
+#define HV_DOMAIN_H
+
+#include <hv/manifest.h>
+#include <hv/p2m.h>
+#include <hv/types.h>
+#include <public/xen.h>
+#include <arch/vcpu_state.h>
+
+#define MAX_DOMAINS        MANIFEST_MAX_DOMAINS
+#define MAX_VCPUS_PER_DOM  MANIFEST_MAX_VCPUS
+#define DOM_CONSOLE_LINE   160
+
+enum domain_state {
+	DOM_FREE = 0,		/* slot unused */
+	DOM_BUILDING,
+	DOM_RUNNING,
+	DOM_DYING,		/* shut down or crashed, vCPUs may still be on a stack */
+};
+
+enum vcpu_state {
+	VCPU_OFFLINE = 0,
+	VCPU_RUNNABLE,
+	VCPU_BLOCKED,
+	VCPU_DEAD,
+};
+
+struct domain;
+
+struct vcpu {
+	unsigned int id;
+	struct domain *domain;	/* NULL for the idle vCPU */
+	enum vcpu_state state;
+	struct vcpu *rq_next;	/* round-robin ring, scheduler-private */
+	struct arch_vcpu arch;
+};
+
+struct domain {
+	domid_t id;
+	enum domain_state state;
+	char name[MANIFEST_NAME_MAX];
+	char label[MANIFEST_LABEL_MAX];
+	bool privileged;
+	bool crashed;
+	uint32_t shutdown_reason;	/* SHUTDOWN_* */
+	uint64_t nr_pages;		/* frames owned, p2m size */
+	struct p2m p2m;
+	mfn_t shared_info_mfn;
+	struct shared_info *shared_info;
+	struct vcpu vcpus[MAX_VCPUS_PER_DOM];
+	unsigned int vcpu_count;
+	unsigned int vcpus_alive;
+	/* Console output is collected into lines and printed with a prefix. */
+	char cons_line[DOM_CONSOLE_LINE];
+	size_t cons_len;
+	uint64_t cons_dropped;
+};
+
+/* Find a free slot and give it an id; NULL when full. */
+struct domain *domain_alloc(const char *name);
+/* Undo domain_alloc for a domain that never ran: frees what it owns. */
+void domain_free_unstarted(struct domain *d);
+struct domain *domain_by_id(domid_t id);
+unsigned int domain_count_alive(void);
+bool domain_any_crashed(void);
+
+/*
+ * Stop a domain: print why, take its vCPUs off the run queue. The caller
+ * may be running on one of its vCPUs; it must then call schedule() and will
+ * never come back. The memory is freed later by domain_reap().
+ */
+void domain_shutdown(struct domain *d, uint32_t reason);
+void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
+/* Free every dying domain whose vCPUs are no longer on a CPU. */
+void domain_reap(struct vcpu *curr);
+/* Free every frame a domain owns; returns how many. */
+uint64_t domain_release_memory(struct domain *d);
+
+#endif

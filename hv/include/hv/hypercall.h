@@ -1,0 +1,37 @@
+/*
+ * Hypercall dispatch. One table (hv/common/hypercall_table.c) defines every
+ * hypercall: number, name, handler and the XSM gate permission checked
+ * before the handler runs. A number without a handler is -XEN_ENOSYS.
+ */
+#ifndef HV_HYPERCALL_H
+#define HV_HYPERCALL_H
+
+#include <hv/types.h>
+#include <xsm/hooks.h>
+
+struct vcpu;
+
+struct hypercall_args {
+	uint64_t a[6];
+};
+
+typedef int64_t (*hypercall_fn)(struct vcpu *curr, const struct hypercall_args *args);
+
+struct hypercall_def {
+	const char *name;		/* Xen's name, e.g. "console_io" */
+	hypercall_fn handler;		/* NULL: not implemented, -ENOSYS */
+	enum xsm_hypercall_perm perm;	/* gate permission */
+};
+
+extern const struct hypercall_def hypercall_table[];
+extern const unsigned int hypercall_table_size;
+
+/* Gate, then handler. Returns the value for the guest's rax. */
+int64_t hypercall_dispatch(struct vcpu *curr, uint64_t nr, const struct hypercall_args *args);
+
+/* Handlers, one per file in hv/common/. */
+int64_t do_console_io(struct vcpu *curr, const struct hypercall_args *args);
+int64_t do_xen_version(struct vcpu *curr, const struct hypercall_args *args);
+int64_t do_sched_op(struct vcpu *curr, const struct hypercall_args *args);
+
+#endif
