@@ -56,6 +56,21 @@ void printk(enum log_level lvl, const char *fmt, ...)
 	va_end(ap);
 }
 
+void console_sanitize(char *dst, size_t size, const char *src)
+{
+	size_t n = 0;
+
+	if (size == 0) {
+		return;
+	}
+	for (; src[n] != '\0' && n + 1 < size; n++) {
+		char c = src[n];
+
+		dst[n] = (c < 0x20 || c > 0x7e) ? '?' : c;
+	}
+	dst[n] = '\0';
+}
+
 static void guest_line_out(struct domain *d)
 {
 	char line[DOM_CONSOLE_LINE + MANIFEST_NAME_MAX + 8];

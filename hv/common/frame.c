@@ -108,6 +108,16 @@ uint64_t frame_free_count(void)
 	return free_frames;
 }
 
+uint64_t frame_count_state(enum frame_state s)
+{
+	uint64_t n = 0;
+
+	for (uint64_t i = 0; i < frame_count; i++) {
+		n += frames[i].state == s;
+	}
+	return n;
+}
+
 uint64_t frame_total(void)
 {
 	return frame_count;

@@ -13,7 +13,7 @@
 #include "manifest_priv.h"
 
 enum hv_opt { OPT_CONSOLE, OPT_LOGLVL, OPT_XSM, OPT_FLASK, OPT_MEASURED, OPT_ON_EXIT,
-	      OPT_NOREBOOT };
+	      OPT_NOREBOOT, OPT_SELFTEST };
 
 struct opt_value {
 	const char *name;		/* NULL ends a list */
@@ -44,6 +44,13 @@ static const struct opt_value on_exit_values[] = {
 	{ "poweroff", MANIFEST_EXIT_POWEROFF }, { "halt", MANIFEST_EXIT_HALT }, { NULL, 0 },
 };
 
+static const struct opt_value selftest_values[] = {
+	{ "none", MANIFEST_SELFTEST_NONE },
+	{ "fault", MANIFEST_SELFTEST_FAULT },
+	{ "panic", MANIFEST_SELFTEST_PANIC },
+	{ NULL, 0 },
+};
+
 /* Every option, indexed by enum hv_opt. values == NULL: a bare flag. */
 static const struct {
 	const char *key;
@@ -56,6 +63,7 @@ static const struct {
 	[OPT_MEASURED] = { "measured", measured_values },
 	[OPT_ON_EXIT] = { "on_exit", on_exit_values },
 	[OPT_NOREBOOT] = { "noreboot", NULL },
+	[OPT_SELFTEST] = { "selftest", selftest_values },
 };
 
 static void opt_set(struct manifest_options *o, enum hv_opt id, int v)
@@ -81,6 +89,9 @@ static void opt_set(struct manifest_options *o, enum hv_opt id, int v)
 		break;
 	case OPT_NOREBOOT:
 		o->noreboot = true;
+		break;
+	case OPT_SELFTEST:
+		o->selftest = (enum manifest_selftest)v;
 		break;
 	}
 }
@@ -113,6 +124,9 @@ const char *manifest_skip_image_path(const char *cmdline)
 	}
 	for (size_t i = 0; i < t.len; i++) {
 		if (t.p[i] == '/' || t.p[i] == '.') {
+			while (*pos == ' ' || *pos == '\t') {
+				pos++;
+			}
 			return pos;
 		}
 	}

@@ -31,10 +31,16 @@ static void __noreturn boot_refused(void)
 void hv_all_domains_gone(void)
 {
 	bool crashed = domain_any_crashed();
+	uint64_t leaked = frame_count_state(FRAME_GUEST);
 
 	printk(LOG_INFO, "all domains have stopped%s; %lu of %lu frames free",
 	       crashed ? " (at least one crashed)" : "", (unsigned long)frame_free_count(),
 	       (unsigned long)frame_total());
+	if (leaked != 0) {
+		panic("%lu guest frames still owned after every domain was destroyed",
+		      (unsigned long)leaked);
+	}
+	printk(LOG_INFO, "memory check: no guest frame left behind");
 	if (manifest.opts.on_exit == MANIFEST_EXIT_HALT) {
 		printk(LOG_INFO, "on_exit=halt: halting");
 		arch_system_halt();
@@ -45,14 +51,26 @@ void hv_all_domains_gone(void)
 
 static void report_manifest_error(const struct manifest_error *err, const struct boot_info *bi)
 {
+	char cmd[96];
+
 	if (err->module < 0) {
-		printk(LOG_ERR, "command line: %s%s%s%s", err->key[0] ? "key '" : "", err->key,
-		       err->key[0] ? "': " : "", err->msg);
+		printk(LOG_ERR, "hypervisor command line: %s", err->msg);
 		return;
 	}
-	printk(LOG_ERR, "module %d ('%s'): %s%s%s%s", err->module,
-	       (unsigned int)err->module < bi->mod_count ? bi->mods[err->module].cmdline : "?",
-	       err->key[0] ? "key '" : "", err->key, err->key[0] ? "': " : "", err->msg);
+	console_sanitize(cmd, sizeof(cmd),
+			 (unsigned int)err->module < bi->mod_count ? bi->mods[err->module].cmdline
+								   : "?");
+	printk(LOG_ERR, "module %d ('%s'): %s", err->module, cmd, err->msg);
+}
+
+static void run_selftest(enum manifest_selftest t)
+{
+	if (t == MANIFEST_SELFTEST_FAULT) {
+		printk(LOG_WARN, "selftest=fault: faulting inside the hypervisor on purpose");
+		arch_selftest_fault();
+	} else if (t == MANIFEST_SELFTEST_PANIC) {
+		panic("selftest=panic: an invariant failing on purpose");
+	}
 }
 
 static bool build_one(const struct manifest_domain *md, const struct boot_info *bi)
@@ -115,12 +133,20 @@ void hv_main(struct boot_info *bi)
 	unsigned int started = 0;
 
 	printk(LOG_INFO, "Moat hypervisor: Xen 4.17 x86-64 PV ABI, booted by %s", bi->loader);
-	printk(LOG_INFO, "command line: '%s'", bi->cmdline);
+	{
+		char cmd[160];
+
+		console_sanitize(cmd, sizeof(cmd), bi->cmdline);
+		printk(LOG_INFO, "command line: '%s'", cmd);
+	}
 	printk(LOG_INFO, "memory: %lu KiB free of %lu KiB; %u boot modules",
 	       (unsigned long)(frame_free_count() * 4), (unsigned long)(frame_total() * 4),
 	       bi->mod_count);
 	for (unsigned int i = 0; i < bi->mod_count; i++) {
-		printk(LOG_INFO, "module %u: '%s' at 0x%lx, %lu bytes", i, bi->mods[i].cmdline,
+		char cmd[96];
+
+		console_sanitize(cmd, sizeof(cmd), bi->mods[i].cmdline);
+		printk(LOG_INFO, "module %u: '%s' at 0x%lx, %lu bytes", i, cmd,
 		       (unsigned long)bi->mods[i].start, (unsigned long)bi->mods[i].size);
 	}
 	if (manifest_parse(&manifest, bi->cmdline, bi->mods, bi->mod_count, &merr) != 0) {
@@ -138,6 +164,7 @@ void hv_main(struct boot_info *bi)
 		boot_refused();
 	}
 	printk(LOG_INFO, "security module: %s", xsm_module_name());
+	run_selftest(manifest.opts.selftest);
 	if (manifest.policy_module >= 0) {
 		printk(LOG_WARN, "module %d is a policy, but no policy engine is built yet: ignored",
 		       manifest.policy_module);

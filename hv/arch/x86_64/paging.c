@@ -106,7 +106,7 @@ static void map_4k(uint64_t va, uint64_t pa, uint64_t flags, uint64_t table_flag
 	invlpg(va);
 }
 
-extern char __hv_end[];
+extern char __hv_start[], __rodata_start[], __data_start[], __hv_end[];
 
 uint64_t hv_image_phys_end(void)
 {
@@ -116,12 +116,21 @@ uint64_t hv_image_phys_end(void)
 void paging_init(const struct boot_info *bi, uint64_t max_phys)
 {
 	const uint64_t data = _PAGE_RW | _PAGE_NX | _PAGE_ACCESSED | _PAGE_DIRTY;
-	uint64_t image_end = ALIGN_UP(hv_image_phys_end(), 2ULL << 20);
 
 	(void)bi;
-	/* The image, 2 MiB pages from physical 0, executable. */
-	for (uint64_t pa = 0; pa < image_end; pa += 2ULL << 20) {
-		map_2m(HV_IMAGE_OFFSET + pa, pa, _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY);
+	/* The image, 4 KiB pages, W^X: text read-only and executable, rodata
+	 * read-only, data and bss writable but never executable. The 32-bit
+	 * boot section below the image proper is not mapped at all. */
+	for (uint64_t va = (uint64_t)(uintptr_t)__hv_start; va < (uint64_t)(uintptr_t)__hv_end;
+	     va += PAGE_SIZE) {
+		uint64_t flags = _PAGE_ACCESSED;
+
+		if (va >= (uint64_t)(uintptr_t)__data_start) {
+			flags |= _PAGE_RW | _PAGE_DIRTY | _PAGE_NX;
+		} else if (va >= (uint64_t)(uintptr_t)__rodata_start) {
+			flags |= _PAGE_NX;
+		}
+		map_4k(va, va - HV_IMAGE_OFFSET, flags, _PAGE_PRESENT | _PAGE_RW);
 	}
 	/* All RAM, never executable. */
 	if (max_phys > DIRECTMAP_SIZE) {

@@ -77,6 +77,14 @@ static void backtrace_from(uint64_t rbp)
 	}
 }
 
+void arch_selftest_fault(void)
+{
+	/* The top of the hypervisor's slots is never mapped. */
+	volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)0xffff87fffffff000ULL;
+
+	(void)*p;
+}
+
 void arch_backtrace(void)
 {
 	backtrace_from((uint64_t)(uintptr_t)__builtin_frame_address(0));

@@ -59,6 +59,9 @@ void arch_fill_hypervisor_slots(uint64_t *l4);
 /* Machine-to-phys table update for a guest frame. */
 void arch_m2p_set(mfn_t m, uint64_t pfn);
 
+/* Fault inside the hypervisor on purpose (selftest=fault). */
+void arch_selftest_fault(void);
+
 /* Print a backtrace from the caller. */
 void arch_backtrace(void);
 

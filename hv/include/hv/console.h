@@ -17,5 +17,7 @@ void console_set_enabled(bool on);
 void console_guest_write(struct domain *d, const char *buf, size_t len);
 /* Print what is left of a guest's last line (at shutdown). */
 void console_guest_flush(struct domain *d);
+/* Copy text for a hypervisor line, non-printable bytes replaced by '?'. */
+void console_sanitize(char *dst, size_t size, const char *src);
 
 #endif

@@ -42,6 +42,7 @@ bool frame_reserve_check(uint64_t count);
 void frame_free(mfn_t m);
 uint64_t frame_free_count(void);
 uint64_t frame_total(void);
+uint64_t frame_count_state(enum frame_state s);
 struct frame_info *frame_get(mfn_t m);	/* NULL when out of range */
 const char *frame_state_name(enum frame_state s);
 

@@ -8,7 +8,7 @@
  * image path that QEMU and GRUB put there: it contains '/' or '.' and no '='):
  *   console=com1|none  loglvl=err|warn|info|debug  xsm=dummy|flask
  *   flask=enforcing|permissive  measured=required|optional  noreboot
- *   on_exit=poweroff|halt
+ *   on_exit=poweroff|halt  selftest=none|fault|panic
  * Module command line: "[path] key=value ... [-- guest kernel command line]"
  *   type=kernel|initrd|policy   (default kernel)
  *   name=<1-31 chars [A-Za-z0-9_.-]>  (kernel: required and unique;
@@ -37,6 +37,12 @@ enum manifest_flask { MANIFEST_FLASK_ENFORCING = 0, MANIFEST_FLASK_PERMISSIVE = 
 enum manifest_measured { MANIFEST_MEASURED_OPTIONAL = 0, MANIFEST_MEASURED_REQUIRED = 1 };
 enum manifest_on_exit { MANIFEST_EXIT_POWEROFF = 0, MANIFEST_EXIT_HALT = 1 };
 enum manifest_console { MANIFEST_CONSOLE_COM1 = 0, MANIFEST_CONSOLE_NONE = 1 };
+/* Deliberate failures that prove the hypervisor's own error paths (tests). */
+enum manifest_selftest {
+	MANIFEST_SELFTEST_NONE = 0,
+	MANIFEST_SELFTEST_FAULT = 1,	/* a page fault inside the hypervisor */
+	MANIFEST_SELFTEST_PANIC = 2,	/* an internal invariant failing */
+};
 
 struct manifest_options {
 	enum manifest_console console;
@@ -46,6 +52,7 @@ struct manifest_options {
 	enum manifest_measured measured;
 	enum manifest_on_exit on_exit;
 	bool noreboot;
+	enum manifest_selftest selftest;
 };
 
 /* One module as the boot loader handed it over. */
