@@ -126,7 +126,9 @@ static int parse_features(struct elf_note_scan *scan, const char *s, size_t len,
 		size_t name_len;
 		int bit;
 
-		for (end = pos; end < len && s[end] != '|'; end++) {
+		end = pos;
+		while (end < len && s[end] != '|') {
+			end++;
 		}
 		if (end == pos) {
 			continue;
