@@ -72,7 +72,10 @@ int64_t do_xen_version(struct vcpu *curr, const struct hypercall_args *args)
 		if (copy_from_guest(curr, &fi, guest_ptr(arg), sizeof(fi)) != 0) {
 			return -XEN_EFAULT;
 		}
-		fi.submap = fi.submap_idx == 0 ? hv_features_submap0(curr->domain) : 0;
+		if (fi.submap_idx >= XENFEAT_NR_SUBMAPS) {
+			return -XEN_EINVAL;
+		}
+		fi.submap = hv_features_submap0(curr->domain);
 		return copy_to_guest(curr, guest_ptr(arg), &fi, sizeof(fi)) ? -XEN_EFAULT : 0;
 	}
 	case XENVER_pagesize:

@@ -149,10 +149,13 @@ static void test_skip_image_path(void **state)
 	const char *s;
 
 	(void)state;
+	/* The path and the blanks after it go, so the rest prints cleanly. */
 	s = "moat.bin console=com1";
-	assert_ptr_equal(manifest_skip_image_path(s), s + 8);
+	assert_ptr_equal(manifest_skip_image_path(s), s + 9);
 	s = "  /boot/moat.gz xsm=flask";
-	assert_ptr_equal(manifest_skip_image_path(s), s + 15);
+	assert_ptr_equal(manifest_skip_image_path(s), s + 16);
+	s = "moat.bin \t  loglvl=err";
+	assert_string_equal(manifest_skip_image_path(s), "loglvl=err");
 	s = "/boot/moat";
 	assert_string_equal(manifest_skip_image_path(s), "");
 	s = "noreboot";

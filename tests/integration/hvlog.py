@@ -1,0 +1,79 @@
+"""Every regex for a hypervisor's own console wording, in one place.
+
+The Moat hypervisor's exact messages are not fixed yet, so these are loose
+(case-insensitive, a few synonyms). When the wording settles, tighten them
+here; the tests only call these functions. Guest output is matched through
+the MOAT-TEST protocol instead (see run.py), which is fixed.
+"""
+import re
+
+
+# ---- Moat ---------------------------------------------------------------
+#
+# Two things in a Moat log carry a test's own words and must never satisfy
+# a hypervisor regex: the guest's own console lines, which Moat prefixes with
+# "(<domain name>) ", and the echo of each module's command line ("module 1:
+# '... name=victim mode=reboot'"). So a domain name only counts where it
+# is not the value of a key (not after '='), and never on its own lines.
+
+def _name(name: str) -> str:
+    """The domain name as a word, not as the value of name=."""
+    return rf"(?<![=\w.-]){re.escape(name)}(?![\w.=-])"
+
+
+def _hv_line(name: str) -> str:
+    """The start of a line that is not domain <name>'s own output."""
+    return rf"(?im)^(?!\({re.escape(name)}\) )"
+
+
+def moat_domain_poweroff(name: str) -> str:
+    """The hypervisor reports that domain <name> powered off."""
+    return rf"{_hv_line(name)}.*{_name(name)}.*(powered? ?off|shut ?down|halted|exited)"
+
+
+def moat_domain_crashed(name: str) -> str:
+    """The hypervisor reports that it killed or saw domain <name> crash."""
+    return rf"{_hv_line(name)}.*{_name(name)}.*\b(crash\w*|kill\w*)\b"
+
+
+def moat_domain_reboot(name: str) -> str:
+    """The hypervisor reports domain <name>'s reboot shutdown reason."""
+    return rf"{_hv_line(name)}.*{_name(name)}.*\breboot"
+
+
+def moat_refused_key(key: str) -> str:
+    """A refusal on a line naming <key> as a key (not a key=value echo)."""
+    return (rf"(?im)^(?=.*(?<![\w-]){re.escape(key)}(?![\w=-]))"
+            rf".*\b(refus\w*|invalid|unknown|error|bad|not allowed)\b")
+
+
+# Any refusal of the boot manifest or a module.
+MOAT_REFUSED = r"(?i)\b(error|refus\w*|invalid|reject\w*)\b"
+MOAT_DUPLICATE = r"(?i)\b(duplicate|already|unique|twice|more than once)\b"
+MOAT_NO_FIT = r"(?i)(does not fit|doesn't fit|not enough|too (big|large)|out of memory|exceeds)"
+
+
+def moat_not_elf(name: str, index: int) -> str:
+    """Module <index> (domain <name>) refused for not being an ELF image."""
+    return (rf"(?im)^(?=.*({_name(name)}|\bmodule #?{index}\b))"
+            rf".*(\bnot an? (ELF|executable)|\bELF\b.*\b(bad|invalid|magic)|\bbad\b.*\bELF\b)")
+
+
+# Lines that must never appear in a Moat boot: a hypervisor panic or an
+# assertion failing is always a bug, whatever the guests do.
+MOAT_NEVER = [
+    r"(?i)\bpanic\b",
+    r"(?i)\bBUG at\b",
+]
+
+# ---- Xen 4.17 (the reference, --xen) ------------------------------------
+
+# Xen halts (it does not power the machine off) when dom0 powers off, so the
+# runner stops QEMU when one of these lines shows up.
+XEN_DOM0_DONE = r"\(XEN\) Hardware Dom0 (halted|shutdown|crashed)"
+XEN_DOM0_HALTED = r"\(XEN\) Hardware Dom0 halted"
+XEN_DOM0_CRASHED = r"\(XEN\) (Hardware Dom0 crashed|Domain 0 \(vcpu#0\) crashed)"
+XEN_NEVER = [r"\(XEN\) Panic on CPU", r"\(XEN\) Assertion"]
+
+# Xen's command line for --xen boots (the module lines come from the test).
+XEN_CMDLINE = "console=com1 loglvl=all guest_loglvl=all"
