@@ -59,6 +59,11 @@ def moat_not_elf(name: str, index: int) -> str:
             rf".*(\bnot an? (ELF|executable)|\bELF\b.*\b(bad|invalid|magic)|\bbad\b.*\bELF\b)")
 
 
+# The fatal-trap report: the exception, the registers, a backtrace.
+MOAT_HV_FAULT_PF = r"\(moat\) ERROR: hypervisor fault: #PF page fault \(vector 14\)"
+MOAT_REGS = r"\(moat\) ERROR: rip [0-9a-f]{16}  cs e008"
+MOAT_BACKTRACE = r"\(moat\) ERROR: backtrace:\s*\n.*\[<ffff8280[0-9a-f]{8}>\]"
+
 # Lines that must never appear in a Moat boot: a hypervisor panic or an
 # assertion failing is always a bug, whatever the guests do.
 MOAT_NEVER = [

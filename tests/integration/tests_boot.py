@@ -5,7 +5,7 @@ The xen_compatible tests involve the guests only; with run.py --xen they
 run on real Xen 4.17, which proves the guests and the runner against the
 reference implementation of the ABI.
 """
-from moattest import (EXIT_CLEAN, EXIT_CRASHED, EXIT_REFUSED, Expect, Module,
+from moattest import (EXIT_CLEAN, EXIT_CRASHED, EXIT_PANIC, EXIT_REFUSED, Expect, Module,
                       Test, guest)
 import hvlog as L
 
@@ -64,8 +64,20 @@ def crash_test(mode: str) -> Test:
                       results=["bystander"]))
 
 
-for _mode in ("fault", "ud2", "sched_crash"):
+# Faults and forbidden instructions; each must kill the victim alone:
+# hypervisor memory, the read-only M2P and page tables, port I/O, hlt, int.
+for _mode in ("fault", "ud2", "sched_crash", "read_hv", "write_m2p", "write_pt",
+              "port_io", "hlt", "int80"):
     TESTS.append(crash_test(_mode))
+
+# The machine-to-phys table is readable and right: m2p[p2m[pfn]] == pfn.
+_m2p = guest("crash", "victim", "mode=read_m2p")
+TESTS.append(Test(
+    name="m2p-readable",
+    description="a guest reads the read-only M2P and finds its own frames",
+    modules=[_m2p],
+    expect=Expect(exit=EXIT_CLEAN, results="all", absent=L.MOAT_NEVER),
+    xen_compatible=True, xen=xen_guest_only(_m2p)))
 
 
 # Round-robin preemption: two spinners that never yield must both make
@@ -135,3 +147,57 @@ TESTS.append(Test(
                   present=[L.moat_domain_poweroff("alpha"), L.moat_domain_poweroff("beta")],
                   absent=L.MOAT_NEVER),
     xen_compatible=True, xen=xen_guest_only(_alpha)))
+
+
+# (9) The hypervisor's own fatal paths: a fault inside it and a failed
+# invariant both print the registers or the reason and a backtrace, then stop
+# the machine with the panic status; no domain runs.
+TESTS += [
+    Test(name="selftest-fault",
+         description="a page fault inside the hypervisor is reported and stops the machine",
+         cmdline="selftest=fault", modules=[guest("hello", "a")],
+         expect=Expect(exit=EXIT_PANIC, ordered=[L.MOAT_HV_FAULT_PF, L.MOAT_REGS, L.MOAT_BACKTRACE],
+                       absent=[r"MOAT-TEST"])),
+    Test(name="selftest-panic",
+         description="a failed invariant panics with a backtrace",
+         cmdline="selftest=panic", modules=[guest("hello", "a")],
+         expect=Expect(exit=EXIT_PANIC, ordered=[r"PANIC: selftest=panic", L.MOAT_BACKTRACE],
+                       absent=[r"MOAT-TEST"])),
+]
+
+# (10) Console log levels: loglvl=err keeps the hypervisor quiet but for
+# errors; guest output still shows.
+TESTS.append(Test(
+    name="loglvl-err",
+    description="loglvl=err hides the hypervisor's info lines, not the guests'",
+    cmdline="loglvl=err", modules=[guest("hello", "alpha")],
+    expect=Expect(exit=EXIT_CLEAN, results="all",
+                  absent=[*L.MOAT_NEVER, r"\(moat\) domain \d+ \(alpha\) shut down"])))
+
+# (11) The timer is calibrated: under -icount shift=0 one guest instruction
+# is one nanosecond, so the TSC must come out at 1 GHz (within 1%).
+TESTS.append(Test(
+    name="timer-calibrated",
+    description="TSC and APIC timer calibrated against the PIT (1 GHz under icount)",
+    modules=[guest("hello", "alpha")],
+    expect=Expect(exit=EXIT_CLEAN, present=[r"\(moat\) timer: TSC (99\d{4}|100\d{4}) kHz"],
+                  absent=L.MOAT_NEVER)))
+
+# (12) The hypervisor's own command line fails closed as well.
+TESTS.append(refused("cmdline-unknown-option", "an unknown hypervisor option is refused",
+                     [guest("hello", "a")], [r"hypervisor command line: .*frobnicate"],
+                     cmdline="frobnicate=1"))
+TESTS.append(refused("cmdline-xsm-flask-unavailable", "xsm=flask without FLASK built is refused",
+                     [guest("hello", "a")], [r"xsm=flask is not available"],
+                     cmdline="xsm=flask"))
+
+# (13) An initrd module reaches its domain: the memory map, the module and
+# the domain's start_info agree (hello reports mod_start/mod_len).
+TESTS.append(Test(
+    name="initrd",
+    description="an initrd module is loaded into its domain and named in start_info",
+    modules=[guest("hello", "alpha"),
+             Module("tests/guests/README.md", raw="type=initrd name=alpha")],
+    expect=Expect(exit=EXIT_CLEAN, results="all",
+                  present=[r"\(alpha\) .*mod_start 0xffffffff8\w+ mod_len [1-9]"],
+                  absent=L.MOAT_NEVER)))
