@@ -8,7 +8,10 @@
 #define HV_DOMAIN_H
 
 #include <hv/manifest.h>
+#include <hv/event.h>
+#include <hv/mm.h>
 #include <hv/p2m.h>
+#include <hv/pv.h>
 #include <hv/types.h>
 #include <public/xen.h>
 #include <arch/vcpu_state.h>
@@ -38,6 +41,8 @@ struct vcpu {
 	struct domain *domain;	/* NULL for the idle vCPU */
 	enum vcpu_state state;
 	struct vcpu *rq_next;	/* round-robin ring, scheduler-private */
+	struct pv_vcpu pv;	/* the Xen PV64 register-level state */
+	struct event_vcpu event;	/* vcpu_info, timers, blocking */
 	struct arch_vcpu arch;
 };
 
@@ -51,6 +56,8 @@ struct domain {
 	uint32_t shutdown_reason;	/* SHUTDOWN_* */
 	uint64_t nr_pages;		/* frames owned, p2m size */
 	struct p2m p2m;
+	struct mm_domain mm;		/* page types, vm_assist */
+	struct event_domain event;	/* event-channel ports */
 	mfn_t shared_info_mfn;
 	struct shared_info *shared_info;
 	struct vcpu vcpus[MAX_VCPUS_PER_DOM];
