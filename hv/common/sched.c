@@ -81,6 +81,27 @@ void sched_remove(struct vcpu *v)
 	}
 }
 
+void sched_block(struct vcpu *v)
+{
+	if (v->state == VCPU_RUNNABLE) {
+		v->state = VCPU_BLOCKED;
+		sched_remove(v);
+	}
+}
+
+void sched_wake(struct vcpu *v)
+{
+	if (v->state != VCPU_BLOCKED) {
+		return;
+	}
+	v->state = VCPU_RUNNABLE;
+	sched_add(v);
+	/* If the CPU idles, leave the idle loop at once. */
+	if (running == idle_vcpu) {
+		need_resched = true;
+	}
+}
+
 void sched_tick(void)
 {
 	need_resched = true;

@@ -15,6 +15,11 @@ struct vcpu;
 void sched_init(struct vcpu *idle);
 void sched_add(struct vcpu *v);
 void sched_remove(struct vcpu *v);
+/* Take v off the run queue (it waits for an event); the caller, if v is
+ * the running vCPU, then calls schedule(). */
+void sched_block(struct vcpu *v);
+/* Put a blocked v back on the run queue. */
+void sched_wake(struct vcpu *v);
 /* The timer fired: end the current slice at the next exit to a guest. */
 void sched_tick(void);
 bool sched_need_resched(void);
