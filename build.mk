@@ -31,13 +31,13 @@ FREE_ASFLAGS := -D__ASSEMBLY__ -Ihv/include -I. -g
 # Hosted: unit tests and tools run the same portable sources under ASan/UBSan.
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -fno-strict-aliasing \
-        $(SAN) $(WARN) -Ihv/include -I. -Itests/unit -DMOAT_HOSTED=1
+        $(SAN) $(WARN) -Ihv/include -I. -Itests/unit -Itests/fake_arch/include -DMOAT_HOSTED=1
 HOST_LDFLAGS := $(SAN)
 
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
         -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
         $(WARN) -Wno-unknown-warning-option -Ihv/include -I. -Itests/unit \
-        -DMOAT_HOSTED=1
+        -Itests/fake_arch/include -DMOAT_HOSTED=1
 
 # Object paths per world, so one source can be built both ways.
 free_obj  = $(patsubst %.c,$(BUILD)/free/%.o,$(patsubst %.S,$(BUILD)/free/%.o,$(1)))

@@ -256,8 +256,10 @@ int domain_build_pv(struct domain *d, const struct manifest_domain *md,
 	if (rc != 0) {
 		return rc;
 	}
-	/* The guest's frames, the shared_info frame, a margin for p2m tables. */
-	if (!frame_reserve_check(nr_pages + 1 + 8 + nr_pages / 512 + HV_VCPU_FRAMES)) {
+	/* The guest's frames, the shared_info frame, the p2m's tables (a root,
+	 * one per 2^18 pfns, one per 512), the vCPU's stack. */
+	if (!frame_reserve_check(nr_pages + 1 + 1 + ((nr_pages + (1ULL << 18) - 1) >> 18) +
+				 ((nr_pages + 511) >> 9) + HV_VCPU_FRAMES)) {
 		fmt_snprintf(err->msg, sizeof(err->msg),
 			     "mem=%luK does not fit: %lu KiB of memory are free",
 			     (unsigned long)(md->mem >> 10),

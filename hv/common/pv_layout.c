@@ -7,6 +7,7 @@
 #include <hv/domain_build.h>
 #include <hv/guest_access.h>
 #include <hv/lib.h>
+#include <hv/p2m.h>
 #include <hv/pv_pt.h>
 #include <public/errno.h>
 
@@ -61,6 +62,15 @@ int pv_layout_compute(struct pv_layout *l, const struct elf_image *img, uint64_t
 	struct va_range ranges[2];
 
 	memset(l, 0, sizeof(*l));
+	/* These bounds keep the sums below from wrapping all the way round. */
+	if (nr_pages > P2M_MAX_PFN) {
+		return fail(err, "mem= of %lu pages is more than the p2m's %lu", nr_pages,
+			    P2M_MAX_PFN);
+	}
+	if (initrd_len > nr_pages << PAGE_SHIFT) {
+		return fail(err, "memory too small: the initrd alone is %lu bytes, mem= gives %lu KiB",
+			    initrd_len, nr_pages * 4);
+	}
 	l->nr_pages = nr_pages;
 	l->kern_start = ALIGN_DOWN(img->vstart, PAGE_SIZE);
 	l->kern_end = ALIGN_UP(img->vend, PAGE_SIZE);
@@ -97,7 +107,9 @@ int pv_layout_compute(struct pv_layout *l, const struct elf_image *img, uint64_t
 		l->stack = cursor;
 		cursor += PAGE_SIZE;
 		l->v_end = ALIGN_UP(cursor + PAD_AFTER, REGION_ALIGN);
-		if (l->v_end <= l->v_start || !guest_range_ok(l->v_start, l->v_end - l->v_start)) {
+		/* Everything after the kernel is placed in order: a region ending
+		 * at or below the kernel's end wrapped round the address space. */
+		if (l->v_end <= l->kern_end || !guest_range_ok(l->v_start, l->v_end - l->v_start)) {
 			return fail(err, "boot region 0x%lx-0x%lx overlaps the hypervisor or wraps",
 				    l->v_start, l->v_end);
 		}
