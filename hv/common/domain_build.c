@@ -12,6 +12,7 @@
 #include <hv/features.h>
 #include <hv/frame.h>
 #include <hv/lib.h>
+#include <hv/pv.h>
 #include <hv/pv_pt.h>
 #include <public/errno.h>
 #include <public/xen.h>
@@ -305,6 +306,7 @@ int domain_build_pv(struct domain *d, const struct manifest_domain *md,
 	};
 	d->vcpus[0].id = 0;
 	d->vcpus[0].domain = d;
+	pv_vcpu_init(&d->vcpus[0].pv);
 	rc = arch_vcpu_create(&d->vcpus[0], &entry);
 	if (rc != 0) {
 		fmt_snprintf(err->msg, sizeof(err->msg), "cannot create vCPU 0 (%d)", rc);

@@ -2,8 +2,8 @@
  * Descriptor tables: the 64 KiB GDT (the hypervisor's own descriptors sit
  * at 0xe000 and up, where Xen's PV ABI puts them; the guest's part below is
  * empty until set_gdt exists), the TSS with IST stacks for #DF, NMI and #MC,
- * the IDT, and the SYSCALL MSRs. Gates are DPL 0: a guest's `int N` raises
- * #GP, which the trap code decodes.
+ * the IDT, and the SYSCALL MSRs. Gates are DPL 0 but #BP and #OF: any other
+ * `int N` from a guest raises #GP, which the trap code decodes.
  */
 #include <arch/cpu.h>
 #include <arch/layout.h>
@@ -50,13 +50,13 @@ struct cpu_info cpu0_info;
 extern const uint64_t idt_stub_table[256];
 extern char syscall_entry[], syscall32_entry[];
 
-static void set_gate(unsigned int vec, uint64_t handler, unsigned int ist)
+static void set_gate(unsigned int vec, uint64_t handler, unsigned int ist, unsigned int dpl)
 {
 	idt[vec] = (struct idt_gate){
 		.off0 = (uint16_t)handler,
 		.sel = HV_CS,
 		.ist = (uint8_t)ist,
-		.type = 0x8e,	/* present, DPL 0, 64-bit interrupt gate */
+		.type = (uint8_t)(0x8e | (dpl << 5)),	/* present, 64-bit interrupt gate */
 		.off1 = (uint16_t)(handler >> 16),
 		.off2 = (uint32_t)(handler >> 32),
 	};
@@ -91,7 +91,8 @@ void desc_init(void)
 	for (unsigned int v = 0; v < 256; v++) {
 		unsigned int ist = v == 8 ? IST_DF : v == 2 ? IST_NMI : v == 18 ? IST_MC : 0;
 
-		set_gate(v, idt_stub_table[v], ist);
+		/* int3 and into may come straight from a guest (as on Xen). */
+		set_gate(v, idt_stub_table[v], ist, (v == 3 || v == 4) ? 3 : 0);
 	}
 
 	__asm__ volatile("lgdt %0" : : "m"(gdtr));

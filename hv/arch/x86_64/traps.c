@@ -9,6 +9,7 @@
 #include <arch/cpu.h>
 #include <arch/layout.h>
 #include <arch/percpu.h>
+#include <arch/pv.h>
 #include <arch/regs.h>
 #include <hv/arch.h>
 #include <hv/boot.h>
@@ -120,19 +121,12 @@ static void __noreturn hv_fatal(const struct cpu_regs *r)
 
 static void guest_fault(struct vcpu *curr, struct cpu_regs *r)
 {
-	struct domain *d = curr->domain;
-
-	if (r->vector == 14) {
-		domain_crash(d, "%s at rip 0x%lx, address 0x%lx, error 0x%lx (no trap handler)",
-			     exc_name(r->vector), (unsigned long)r->rip,
-			     (unsigned long)read_cr2(), (unsigned long)r->error_code);
-	} else {
-		domain_crash(d, "%s at rip 0x%lx, error 0x%lx (no trap handler)",
-			     exc_name(r->vector), (unsigned long)r->rip,
-			     (unsigned long)r->error_code);
+	pv_guest_exception(curr, r);
+	if (curr->domain->state != DOM_RUNNING) {
+		/* The exception killed the domain: leave this vCPU for good. */
+		schedule(curr);
+		panic("a crashed vCPU was scheduled again");
 	}
-	schedule(curr);
-	panic("a crashed vCPU was scheduled again");
 }
 
 void trap_dispatch(struct cpu_regs *r)
@@ -166,6 +160,11 @@ void syscall_dispatch(struct cpu_regs *r)
 	struct vcpu *curr = cpu0_info.current;
 	struct hypercall_args args = { { r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9 } };
 
+	/* SYSCALL from guest user mode is the guest kernel's business. */
+	if (!curr->pv.kernel_mode) {
+		pv_syscall_from_user(curr, r);
+		return;
+	}
 	r->rax = (uint64_t)hypercall_dispatch(curr, r->rax, &args);
 }
 
@@ -173,6 +172,11 @@ void syscall32_dispatch(struct cpu_regs *r)
 {
 	struct vcpu *curr = cpu0_info.current;
 
+	/* A 32-bit user process of a 64-bit PV kernel: its kernel handles it. */
+	if (!curr->pv.kernel_mode) {
+		pv_syscall_from_user(curr, r);
+		return;
+	}
 	domain_crash(curr->domain, "SYSCALL from 32-bit mode at rip 0x%lx: no 32-bit PV ABI",
 		     (unsigned long)r->rip);
 	schedule(curr);
@@ -183,9 +187,13 @@ void exit_to_guest_work(struct cpu_regs *r)
 {
 	struct vcpu *curr = cpu0_info.current;
 
-	(void)r;
 	while (sched_need_resched()) {
 		schedule(curr);
+	}
+	pv_deliver_events(curr, r);
+	if (curr->domain->state != DOM_RUNNING) {
+		schedule(curr);
+		panic("a crashed vCPU was scheduled again");
 	}
 }
 

@@ -7,6 +7,7 @@
 #include <arch/cpu.h>
 #include <arch/layout.h>
 #include <arch/percpu.h>
+#include <arch/pv.h>
 #include <arch/regs.h>
 #include <hv/arch.h>
 #include <hv/domain.h>
@@ -86,6 +87,7 @@ int arch_vcpu_create(struct vcpu *v, const struct guest_entry *e)
 	r->rflags = X86_EFLAGS_IF | X86_EFLAGS_MBS;
 	v->arch.regs = r;
 	v->arch.cr3 = e->l4;
+	v->pv.kernel_root = e->l4;
 	stack_prime(v, (uint64_t)(uintptr_t)r, vcpu_first_entry);
 	return 0;
 }
@@ -132,9 +134,14 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
 
 		__asm__ volatile("fxrstor %0" : : "m"(fpu_state[s]));
 	}
+	if (prev->domain != NULL) {
+		pv_state_save(prev);
+	}
 	cpu0_info.current = next;
 	arch_set_stack_top(stack_top(next));
-	if (read_cr3() != (mfn_x(next->arch.cr3) << PAGE_SHIFT)) {
+	if (next->domain != NULL) {
+		pv_state_load(next);
+	} else if (read_cr3() != (mfn_x(next->arch.cr3) << PAGE_SHIFT)) {
 		write_cr3(mfn_x(next->arch.cr3) << PAGE_SHIFT);
 	}
 	switch_stacks(&prev->arch.hv_rsp, next->arch.hv_rsp);

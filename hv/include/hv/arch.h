@@ -62,6 +62,11 @@ void arch_m2p_set(mfn_t m, uint64_t pfn);
 /* Fault inside the hypervisor on purpose (selftest=fault). */
 void arch_selftest_fault(void);
 
+/* PV register state the arch holds in hardware. */
+void arch_pv_fpu_taskswitch(struct vcpu *curr);
+int arch_pv_set_segment_base(struct vcpu *curr, unsigned int which, uint64_t value);
+void arch_pv_load_debugregs(struct vcpu *curr);
+
 /* Print a backtrace from the caller. */
 void arch_backtrace(void);
 

@@ -33,5 +33,19 @@ int64_t hypercall_dispatch(struct vcpu *curr, uint64_t nr, const struct hypercal
 int64_t do_console_io(struct vcpu *curr, const struct hypercall_args *args);
 int64_t do_xen_version(struct vcpu *curr, const struct hypercall_args *args);
 int64_t do_sched_op(struct vcpu *curr, const struct hypercall_args *args);
+int64_t do_set_trap_table(struct vcpu *curr, const struct hypercall_args *args);
+int64_t do_stack_switch(struct vcpu *curr, const struct hypercall_args *args);
+int64_t do_callback_op(struct vcpu *curr, const struct hypercall_args *args);
+int64_t do_set_callbacks(struct vcpu *curr, const struct hypercall_args *args);
+int64_t do_fpu_taskswitch(struct vcpu *curr, const struct hypercall_args *args);
+int64_t do_set_segment_base(struct vcpu *curr, const struct hypercall_args *args);
+int64_t do_set_debugreg(struct vcpu *curr, const struct hypercall_args *args);
+int64_t do_get_debugreg(struct vcpu *curr, const struct hypercall_args *args);
+int64_t do_physdev_op(struct vcpu *curr, const struct hypercall_args *args);
+int64_t do_multicall(struct vcpu *curr, const struct hypercall_args *args);
+int64_t do_memory_op(struct vcpu *curr, const struct hypercall_args *args);
+int64_t do_iret(struct vcpu *curr, const struct hypercall_args *args);
+/* decrease_reservation, increase_reservation and populate_physmap. */
+int64_t memory_op_reservation(struct vcpu *curr, unsigned int cmd, uint64_t arg);
 
 #endif

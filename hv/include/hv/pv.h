@@ -30,6 +30,7 @@ struct pv_vcpu {
 	bool fpu_ts;				/* fpu_taskswitch(1): #NM until clts */
 	uint32_t iopl;				/* physdev set_iopl: 0 or 3 */
 	bool nmi_pending;
+	bool in_multicall;			/* no nesting, no iret inside */
 };
 
 void pv_vcpu_init(struct pv_vcpu *pv);

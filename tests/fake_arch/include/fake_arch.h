@@ -171,4 +171,8 @@ const struct fake_exit *fake_exit_last(void);
 		fake_exited_;                                 \
 	})
 
+/* PV register hooks (tests/fake_arch/pv.c). */
+unsigned int fake_pv_fpu_switches(void);
+unsigned int fake_pv_debugreg_loads(void);
+
 #endif
