@@ -134,6 +134,7 @@ void arch_start(uint32_t magic, uint32_t info_pa)
 	}
 	frames_init(&boot_info, max_phys);
 	time_init();
+	rtc_init();
 	hv_main(&boot_info);
 }
 

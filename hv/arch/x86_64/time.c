@@ -91,6 +91,16 @@ void time_init(void)
 	       (unsigned long)(SCHED_SLICE_NS / 1000000ULL));
 }
 
+uint64_t arch_tsc_now(void)
+{
+	return rdtsc();
+}
+
+uint64_t arch_tsc_khz(void)
+{
+	return tsc_khz;
+}
+
 uint64_t arch_time_ns(void)
 {
 	uint64_t d = rdtsc() - tsc_boot;

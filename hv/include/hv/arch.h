@@ -24,6 +24,11 @@ void *arch_frame_map(mfn_t m);
 
 /* Nanoseconds since boot, monotonic. */
 uint64_t arch_time_ns(void);
+/* The raw time-stamp counter and its frequency, for guests' pvclock. */
+uint64_t arch_tsc_now(void);
+uint64_t arch_tsc_khz(void);
+/* Seconds since 1970 at boot (the RTC), 0 when unknown. */
+uint64_t arch_wallclock_boot_sec(void);
 
 /* Power the machine off with an exit status a test harness can read (QEMU's
  * isa-debug-exit), or halt it forever when there is no such device. */

@@ -123,6 +123,7 @@ void *fixmap_map_mmio(uint64_t paddr);
 void desc_init(void);
 void traps_init(void);
 void time_init(void);
+void rtc_init(void);
 void lapic_eoi(void);
 void timer_interrupt(void);
 uint64_t hv_image_phys_end(void);
