@@ -18,6 +18,12 @@
 
 static struct manifest manifest;
 static struct vcpu idle_vcpu;
+static const char *boot_cmdline = "";
+
+const char *hv_boot_cmdline(void)
+{
+	return boot_cmdline;
+}
 
 static void __noreturn boot_refused(void)
 {
@@ -132,6 +138,7 @@ void hv_main(struct boot_info *bi)
 	struct manifest_error merr;
 	unsigned int started = 0;
 
+	boot_cmdline = bi->cmdline;
 	printk(LOG_INFO, "Moat hypervisor: Xen 4.17 x86-64 PV ABI, booted by %s", bi->loader);
 	{
 		char cmd[160];

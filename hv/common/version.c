@@ -3,6 +3,7 @@
  * the Xen 4.17 PV ABI, so it reports 4.17 and says it is Moat in the
  * extraversion. Each sub-op goes through its XSM hook.
  */
+#include <hv/boot.h>
 #include <hv/domain.h>
 #include <hv/features.h>
 #include <hv/guest_access.h>
@@ -78,6 +79,9 @@ int64_t do_xen_version(struct vcpu *curr, const struct hypercall_args *args)
 		fi.submap = hv_features_submap0(curr->domain);
 		return copy_to_guest(curr, guest_ptr(arg), &fi, sizeof(fi)) ? -XEN_EFAULT : 0;
 	}
+	case XENVER_commandline:
+		/* Privileged domains only: the hook above refused the others. */
+		return copy_string_out(curr, arg, hv_boot_cmdline(), XEN_CAPABILITIES_INFO_LEN);
 	case XENVER_pagesize:
 		return PAGE_SIZE;
 	case XENVER_guest_handle: {

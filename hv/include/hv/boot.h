@@ -34,6 +34,9 @@ struct boot_info {
  * frame table, the console and the timer are up. It never returns. */
 void hv_main(struct boot_info *bi) __noreturn;
 
+/* The hypervisor's command line as booted (without the image path). */
+const char *hv_boot_cmdline(void);
+
 /* The last domain is gone: report and power off (or halt, on_exit=halt). */
 void hv_all_domains_gone(void) __noreturn;
 
