@@ -59,6 +59,11 @@ integration: hv guests
 	@mkdir -p $(RESULTS)
 	@$(PYTHON) tests/integration/run.py --results $(RESULTS)/integration.tap
 
+# Static checks (sparse over the freestanding sources).
+check:
+	@mkdir -p $(RESULTS)
+	@scripts/check.sh $(RESULTS)
+
 # Long fuzzing campaigns for a user (not part of make test).
 fuzz: $(FUZZ_BINS)
 	@scripts/fuzz-campaign.sh $(FUZZERS)
@@ -66,7 +71,7 @@ fuzz: $(FUZZ_BINS)
 test: deps
 	@rm -rf $(RESULTS)
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory -k unit fuzz-replay integration; true
+	@$(MAKE) --no-print-directory -k check unit fuzz-replay integration; true
 	@$(PYTHON) tests/summarize.py $(RESULTS)
 
 clean:

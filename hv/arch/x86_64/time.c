@@ -47,7 +47,7 @@ static void pit_calibrate(uint64_t *tsc_ticks, uint32_t *apic_ticks)
 
 	outb(0x61, (uint8_t)((inb(0x61) & ~0x03) | 0x00));	/* gate low, speaker off */
 	outb(0x43, 0xb0);	/* channel 2, lo/hi byte, mode 0 */
-	outb(0x42, (uint8_t)count);
+	outb(0x42, (uint8_t)(count & 0xff));
 	outb(0x42, (uint8_t)(count >> 8));
 	apic_write(APIC_TIMER_ICR, 0xffffffff);
 	t0 = rdtsc();
