@@ -4,7 +4,8 @@
 
 HV_COMMON_SRCS := $(wildcard hv/common/*.c) $(wildcard hv/common/lib/*.c)
 HV_XSM_SRCS := xsm/xsm.c xsm/dummy.c
-HV_ARCH_SRCS := $(wildcard hv/arch/x86_64/*.c) $(wildcard hv/arch/x86_64/*.S) $(wildcard hv/arch/x86_64/pv/*.c)
+HV_ARCH_SRCS := $(wildcard hv/arch/x86_64/*.c) $(wildcard hv/arch/x86_64/*.S) \
+	$(wildcard hv/arch/x86_64/pv/*.c) $(wildcard hv/arch/x86_64/insn/*.c)
 HV_OBJS := $(call free_obj,$(HV_COMMON_SRCS) $(HV_XSM_SRCS) $(HV_ARCH_SRCS))
 
 FREE_CFLAGS += -Ihv/arch/x86_64/include

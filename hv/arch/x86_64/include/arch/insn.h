@@ -113,7 +113,7 @@ struct insn {
 	enum insn_kind kind;
 	uint8_t len;		/* bytes consumed, prefixes included: 1..15 */
 	uint8_t opsize;		/* operand width in bytes, 0 if it has none */
-	uint8_t addrsize;	/* 8, or 4 with a 0x67 prefix (memory/string forms) */
+	uint8_t addrsize;	/* 8, or 4 with a 0x67 prefix (memory forms only) */
 	uint8_t rex;		/* the REX byte, 0 if none */
 	bool lock;		/* an F0 prefix (XCHG is atomic without it) */
 	bool rep;		/* an F3 prefix (INS/OUTS only) */
@@ -141,7 +141,8 @@ struct insn {
 /*
  * Decode one instruction from buf[0..avail). Reads at most min(avail, 15)
  * bytes, never more. Returns INSN_OK and fills *out; otherwise *out is
- * cleared (kind INSN_UNKNOWN) and the result says why:
+ * reset (kind INSN_UNKNOWN, len 0, register numbers -1) and the result says
+ * why:
  *  - INSN_ETRUNCATED: the buffer ended while the bytes so far could still
  *    begin a supported instruction (the copy hit an unmapped page);
  *  - INSN_EUNSUPPORTED: the bytes are not a supported, valid instruction, or
