@@ -84,9 +84,11 @@ static bool debugreg_ok(unsigned int reg, uint64_t value)
 
 int64_t do_set_debugreg(struct vcpu *curr, const struct hypercall_args *args)
 {
-	unsigned int reg = (unsigned int)args->a[0];
-	uint64_t value = args->a[1];
+	return pv_set_debugreg(curr, (unsigned int)args->a[0], args->a[1]);
+}
 
+int pv_set_debugreg(struct vcpu *curr, unsigned int reg, uint64_t value)
+{
 	/* DR4/DR5 alias DR6/DR7, as with CR4.DE clear. */
 	if (reg == 4 || reg == 5) {
 		reg += 2;
@@ -106,8 +108,11 @@ int64_t do_set_debugreg(struct vcpu *curr, const struct hypercall_args *args)
 
 int64_t do_get_debugreg(struct vcpu *curr, const struct hypercall_args *args)
 {
-	unsigned int reg = (unsigned int)args->a[0];
+	return (int64_t)pv_get_debugreg(curr, (unsigned int)args->a[0]);
+}
 
+int64_t pv_get_debugreg(struct vcpu *curr, unsigned int reg)
+{
 	if (reg == 4 || reg == 5) {
 		reg += 2;
 	}

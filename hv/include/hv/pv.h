@@ -31,8 +31,15 @@ struct pv_vcpu {
 	uint32_t iopl;				/* physdev set_iopl: 0 or 3 */
 	bool nmi_pending;
 	bool in_multicall;			/* no nesting, no iret inside */
+	uint64_t cr4;				/* the guest's view, never loaded */
 };
 
+struct vcpu;
+
 void pv_vcpu_init(struct pv_vcpu *pv);
+/* Checked debug-register access, shared by the hypercalls and the
+ * emulation of mov to/from %dr. 0/value or -XEN_EINVAL. */
+int pv_set_debugreg(struct vcpu *curr, unsigned int reg, uint64_t value);
+int64_t pv_get_debugreg(struct vcpu *curr, unsigned int reg);
 
 #endif

@@ -1,29 +1,209 @@
 /*
- * Emulation of instructions a PV kernel may execute that fault in ring 3.
- * Not yet built: it arrives with the instruction decoder. Until then each
- * such fault is bounced to the guest exactly as the hardware raised it
- * (these functions decline), so nothing is pretended.
+ * Emulation of what a PV guest kernel may execute that faults in ring 3:
+ * the forced-emulation cpuid (#UD), and from #GP the safe MSRs, cli/sti as
+ * the event mask, control and debug register access, clts, wbinvd, and
+ * software interrupts its trap table allows. The instruction is decoded from
+ * guest memory by insn_decode(); a decode that does not match the fault
+ * (the guest may rewrite its code) is not emulated. Guest user mode gets
+ * none of this: its faults go to its kernel.
  */
+#include <arch/cpu.h>
+#include <arch/insn.h>
+#include <arch/layout.h>
 #include <arch/pv.h>
+#include <hv/arch.h>
+#include <hv/domain.h>
+#include <hv/guest_access.h>
+#include <hv/lib.h>
+#include <hv/pv.h>
+#include <public/callback.h>
+#include <public/xen.h>
 
-bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *r)
+#define MAX_INSN 15
+#define VEC_GP 13
+
+/* Copy what is readable of the up to 15 bytes at rip. */
+static size_t fetch(struct vcpu *v, uint64_t rip, uint8_t *buf)
 {
-	(void)v;
-	(void)r;
-	return false;
+	size_t first = MIN((size_t)MAX_INSN, (size_t)(PAGE_SIZE - (rip & (PAGE_SIZE - 1))));
+
+	if (copy_from_guest(v, buf, guest_ptr(rip), first) != 0) {
+		return 0;
+	}
+	if (first < MAX_INSN &&
+	    copy_from_guest(v, buf + first, guest_ptr(rip + first), MAX_INSN - first) == 0) {
+		return MAX_INSN;
+	}
+	return first;
+}
+
+static bool decode_at_rip(struct vcpu *v, const struct cpu_regs *r, struct insn *in)
+{
+	uint8_t buf[MAX_INSN];
+	size_t n;
+
+	/* The decoder knows 64-bit mode only. */
+	if (r->cs != GUEST_CS64) {
+		return false;
+	}
+	n = fetch(v, r->rip, buf);
+	return n > 0 && insn_decode(in, buf, n) == INSN_OK;
+}
+
+/* The guest's registers in encoding order (rax, rcx, ..., r15) and back. */
+static void regs_to_gpr(const struct cpu_regs *r, uint64_t g[16])
+{
+	g[0] = r->rax; g[1] = r->rcx; g[2] = r->rdx; g[3] = r->rbx;
+	g[4] = r->rsp; g[5] = r->rbp; g[6] = r->rsi; g[7] = r->rdi;
+	g[8] = r->r8; g[9] = r->r9; g[10] = r->r10; g[11] = r->r11;
+	g[12] = r->r12; g[13] = r->r13; g[14] = r->r14; g[15] = r->r15;
+}
+
+static void gpr_to_regs(const uint64_t g[16], struct cpu_regs *r)
+{
+	r->rax = g[0]; r->rcx = g[1]; r->rdx = g[2]; r->rbx = g[3];
+	r->rsp = g[4]; r->rbp = g[5]; r->rsi = g[6]; r->rdi = g[7];
+	r->r8 = g[8]; r->r9 = g[9]; r->r10 = g[10]; r->r11 = g[11];
+	r->r12 = g[12]; r->r13 = g[13]; r->r14 = g[14]; r->r15 = g[15];
 }
 
 bool pv_emulate_forced(struct vcpu *v, struct cpu_regs *r)
 {
-	(void)v;
-	(void)r;
-	return false;
+	struct insn in;
+	uint32_t a, b, c, d;
+
+	if (!decode_at_rip(v, r, &in) || in.kind != INSN_FORCED_CPUID) {
+		return false;
+	}
+	pv_cpuid(v, (uint32_t)r->rax, (uint32_t)r->rcx, &a, &b, &c, &d);
+	r->rax = a;
+	r->rbx = b;
+	r->rcx = c;
+	r->rdx = d;
+	r->rip += in.len;
+	return true;
 }
 
-bool pv_emulate_pt_write(struct vcpu *v, struct cpu_regs *r, uint64_t cr2)
+static uint64_t read_cr(struct vcpu *v, int cr)
 {
-	(void)v;
-	(void)r;
-	(void)cr2;
-	return false;
+	switch (cr) {
+	case 0: {
+		uint64_t cr0;
+
+		__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+		return (cr0 & ~8ULL) | (v->pv.fpu_ts ? 8 : 0);
+	}
+	case 2:
+		return pv_vcpu_info(v)->arch.cr2;
+	case 3: {
+		mfn_t root = v->pv.kernel_mode ? v->pv.kernel_root : v->pv.user_root;
+
+		return mfn_x(root) << PAGE_SHIFT;
+	}
+	case 4:
+		return v->pv.cr4;
+	default:
+		return 0;
+	}
+}
+
+/* CR4 bits a PV guest may believe it set: they change nothing real. */
+#define CR4_GUEST_BITS ((1ULL << 2) | (1ULL << 3) | (1ULL << 7) | (1ULL << 9) | (1ULL << 10))
+
+static bool write_cr(struct vcpu *v, int cr, uint64_t val)
+{
+	switch (cr) {
+	case 0:
+		/* Only TS may change (lazy FPU); everything else must stay. */
+		if ((val & ~8ULL) != (read_cr(v, 0) & ~8ULL)) {
+			return false;
+		}
+		v->pv.fpu_ts = (val & 8) != 0;
+		arch_pv_fpu_taskswitch(v);
+		return true;
+	case 4:
+		if (val & ~CR4_GUEST_BITS & ~((1ULL << 5) | (1ULL << 18))) {
+			return false;
+		}
+		v->pv.cr4 = val & CR4_GUEST_BITS;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void skip(struct cpu_regs *r, const struct insn *in)
+{
+	r->rip += in->len;
+}
+
+bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *r)
+{
+	struct insn in;
+	uint64_t g[16];
+	uint64_t val;
+
+	if (!v->pv.kernel_mode || !decode_at_rip(v, r, &in)) {
+		return false;
+	}
+	regs_to_gpr(r, g);
+	switch (in.kind) {
+	case INSN_CLI:
+		pv_vcpu_info(v)->evtchn_upcall_mask = 1;
+		break;
+	case INSN_STI:
+		pv_vcpu_info(v)->evtchn_upcall_mask = 0;
+		break;
+	case INSN_RDMSR:
+		if (!pv_rdmsr(v, (uint32_t)r->rcx, &val)) {
+			pv_inject_exception(v, r, VEC_GP, 0);
+			return true;
+		}
+		r->rax = (uint32_t)val;
+		r->rdx = val >> 32;
+		break;
+	case INSN_WRMSR:
+		if (!pv_wrmsr(v, (uint32_t)r->rcx, ((r->rdx & 0xffffffffULL) << 32) |
+							(r->rax & 0xffffffffULL))) {
+			pv_inject_exception(v, r, VEC_GP, 0);
+			return true;
+		}
+		break;
+	case INSN_MOV_FROM_CR:
+		g[in.rm_reg] = read_cr(v, in.reg);
+		gpr_to_regs(g, r);
+		break;
+	case INSN_MOV_TO_CR:
+		if (!write_cr(v, in.reg, g[in.rm_reg])) {
+			pv_inject_exception(v, r, VEC_GP, 0);
+			return true;
+		}
+		break;
+	case INSN_MOV_FROM_DR: {
+		int64_t dr = pv_get_debugreg(v, (unsigned int)in.reg);
+
+		g[in.rm_reg] = (uint64_t)dr;
+		gpr_to_regs(g, r);
+		break;
+	}
+	case INSN_MOV_TO_DR:
+		if (pv_set_debugreg(v, (unsigned int)in.reg, g[in.rm_reg]) != 0) {
+			pv_inject_exception(v, r, VEC_GP, 0);
+			return true;
+		}
+		break;
+	case INSN_CLTS:
+		v->pv.fpu_ts = false;
+		arch_pv_fpu_taskswitch(v);
+		break;
+	case INSN_WBINVD:
+	case INSN_INVD:
+		/* Caches are the hypervisor's; a guest's flush request is moot. */
+		break;
+	default:
+		/* hlt, port I/O, descriptor tables, xsetbv...: #GP in the guest. */
+		return false;
+	}
+	skip(r, &in);
+	return true;
 }

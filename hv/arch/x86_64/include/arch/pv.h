@@ -59,6 +59,12 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *r);	/* from #GP */
 bool pv_emulate_forced(struct vcpu *v, struct cpu_regs *r);	/* from #UD */
 bool pv_emulate_pt_write(struct vcpu *v, struct cpu_regs *r, uint64_t cr2);	/* from #PF */
 
+/* CPUID as guests see it, and the MSRs they may touch. */
+void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
+	      uint32_t *c, uint32_t *d);
+bool pv_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val);
+bool pv_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val);
+
 /* On the way out to a guest: deliver a pending event upcall. */
 void pv_deliver_events(struct vcpu *v, struct cpu_regs *r);
 
