@@ -13,6 +13,7 @@ RESULTS := $(BUILD)/results
 include hv/rules.mk
 # ---- test guests ------------------------------------------------------------
 include tests/guests/rules.mk
+include tests/bench/rules.mk
 # ---- hosted unit tests: every tests/unit/*.mk adds to UNIT_TESTS -------------
 UNIT_TESTS :=
 include $(wildcard tests/unit/*.mk)
@@ -37,7 +38,7 @@ $(BUILD)/fuzz/$(1): $$($(1)_SRCS)
 endef
 $(foreach f,$(FUZZERS),$(eval $(call fuzz_rule,$(f))))
 
-all: hv guests $(UNIT_BINS) $(FUZZ_BINS)
+all: hv guests bench-guests $(UNIT_BINS) $(FUZZ_BINS)
 
 deps:
 	@scripts/deps.sh
@@ -63,6 +64,12 @@ integration: hv guests
 check:
 	@mkdir -p $(RESULTS)
 	@scripts/check.sh $(RESULTS)
+
+# Benchmarks: guests report TSC ticks under -icount shift=0,sleep=off
+# (ticks = guest instructions, so figures repeat). Not part of make test.
+bench: hv bench-guests
+	@mkdir -p $(RESULTS)
+	@$(PYTHON) tests/integration/run.py --bench --results $(RESULTS)/bench.tap
 
 # Long fuzzing campaigns for a user (not part of make test).
 fuzz: $(FUZZ_BINS)

@@ -8,6 +8,7 @@
 #include <hv/domain.h>
 #include <hv/frame.h>
 #include <hv/lib.h>
+#include <hv/mm.h>
 #include <hv/sched.h>
 #include <public/sched.h>
 
@@ -26,6 +27,7 @@ struct domain *domain_alloc(const char *name)
 			d->state = DOM_BUILDING;
 			d->shared_info_mfn = mfn(INVALID_MFN_RAW);
 			p2m_init(&d->p2m);
+			mm_domain_init(d);
 			str_lcpy(d->name, name, sizeof(d->name));
 			return d;
 		}
@@ -65,6 +67,8 @@ uint64_t domain_release_memory(struct domain *d)
 	uint64_t freed = 0;
 	uint64_t total = frame_total();
 
+	/* Types, pins and roots first (idempotent): only plain frames are freed. */
+	mm_domain_teardown(d);
 	for (uint64_t m = 0; m < total; m++) {
 		struct frame_info *f = frame_get(mfn(m));
 
@@ -87,6 +91,7 @@ static void domain_free_vcpus(struct domain *d)
 void domain_free_unstarted(struct domain *d)
 {
 	domain_free_vcpus(d);
+	mm_domain_teardown(d);
 	domain_release_memory(d);
 	p2m_destroy(&d->p2m);
 	d->state = DOM_FREE;
@@ -169,6 +174,8 @@ void domain_reap(struct vcpu *curr)
 			continue;
 		}
 		domain_free_vcpus(d);
+		/* Drop page types, pins and roots so every frame is plain again. */
+		mm_domain_teardown(d);
 		/* Everything the domain owns, shared_info included, is FRAME_GUEST. */
 		freed = domain_release_memory(d);
 		p2m_destroy(&d->p2m);

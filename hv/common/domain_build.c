@@ -12,6 +12,7 @@
 #include <hv/features.h>
 #include <hv/frame.h>
 #include <hv/lib.h>
+#include <hv/mm.h>
 #include <hv/pv.h>
 #include <hv/pv_pt.h>
 #include <public/errno.h>
@@ -172,6 +173,7 @@ static int build_memory(struct domain *d, uint64_t nr_pages)
 		arch_m2p_set(m, pfn);
 	}
 	d->nr_pages = nr_pages;
+	d->max_pages = nr_pages;
 	return 0;
 }
 
@@ -313,6 +315,14 @@ int domain_build_pv(struct domain *d, const struct manifest_domain *md,
 		return rc;
 	}
 	d->vcpu_count = 1;
+	/* Give the bootstrap tables their page types, pin the L4 and make it
+	 * vCPU 0's kernel root, so the counts hold from the first instruction. */
+	rc = mm_adopt_bootstrap_tables(d, entry.l4);
+	if (rc != 0) {
+		fmt_snprintf(err->msg, sizeof(err->msg),
+			     "the bootstrap page tables do not validate (%d)", rc);
+		return rc;
+	}
 	printk(LOG_INFO,
 	       "domain %u (%s): %lu KiB, kernel 0x%lx-0x%lx, entry 0x%lx, start_info 0x%lx, %lu page-table frames",
 	       d->id, d->name, (unsigned long)(nr_pages * 4), (unsigned long)layout.kern_start,

@@ -5,6 +5,7 @@
  * is generated from this table.
  */
 #include <hv/hypercall.h>
+#include <hv/mm.h>
 #include <public/xen.h>
 
 #define HC(nr, nm, fn, p) [nr] = { .name = nm, .handler = fn, .perm = p }
@@ -12,8 +13,8 @@
 
 const struct hypercall_def hypercall_table[MOAT_NR_HYPERCALLS] = {
 	HC(__HYPERVISOR_set_trap_table, "set_trap_table", do_set_trap_table, XSM_HC_SET_TRAP_TABLE),
-	HC_NONE(__HYPERVISOR_mmu_update, "mmu_update"),
-	HC_NONE(__HYPERVISOR_set_gdt, "set_gdt"),
+	HC(__HYPERVISOR_mmu_update, "mmu_update", do_mmu_update, XSM_HC_MMU_UPDATE),
+	HC(__HYPERVISOR_set_gdt, "set_gdt", do_set_gdt, XSM_HC_SET_GDT),
 	HC(__HYPERVISOR_stack_switch, "stack_switch", do_stack_switch, XSM_HC_STACK_SWITCH),
 	HC(__HYPERVISOR_set_callbacks, "set_callbacks", do_set_callbacks, XSM_HC_SET_CALLBACKS),
 	HC(__HYPERVISOR_fpu_taskswitch, "fpu_taskswitch", do_fpu_taskswitch, XSM_HC_FPU_TASKSWITCH),
@@ -21,22 +22,22 @@ const struct hypercall_def hypercall_table[MOAT_NR_HYPERCALLS] = {
 	HC_NONE(__HYPERVISOR_platform_op, "platform_op"),
 	HC(__HYPERVISOR_set_debugreg, "set_debugreg", do_set_debugreg, XSM_HC_SET_DEBUGREG),
 	HC(__HYPERVISOR_get_debugreg, "get_debugreg", do_get_debugreg, XSM_HC_GET_DEBUGREG),
-	HC_NONE(__HYPERVISOR_update_descriptor, "update_descriptor"),
+	HC(__HYPERVISOR_update_descriptor, "update_descriptor", do_update_descriptor, XSM_HC_UPDATE_DESCRIPTOR),
 	HC(__HYPERVISOR_memory_op, "memory_op", do_memory_op, XSM_HC_MEMORY_OP),
 	HC(__HYPERVISOR_multicall, "multicall", do_multicall, XSM_HC_MULTICALL),
-	HC_NONE(__HYPERVISOR_update_va_mapping, "update_va_mapping"),
+	HC(__HYPERVISOR_update_va_mapping, "update_va_mapping", do_update_va_mapping, XSM_HC_UPDATE_VA_MAPPING),
 	HC_NONE(__HYPERVISOR_set_timer_op, "set_timer_op"),
 	HC_NONE(__HYPERVISOR_event_channel_op_compat, "event_channel_op_compat"),
 	HC(__HYPERVISOR_xen_version, "xen_version", do_xen_version, XSM_HC_XEN_VERSION),
 	HC(__HYPERVISOR_console_io, "console_io", do_console_io, XSM_HC_CONSOLE_IO),
 	HC_NONE(__HYPERVISOR_physdev_op_compat, "physdev_op_compat"),
 	HC_NONE(__HYPERVISOR_grant_table_op, "grant_table_op"),
-	HC_NONE(__HYPERVISOR_vm_assist, "vm_assist"),
+	HC(__HYPERVISOR_vm_assist, "vm_assist", do_vm_assist, XSM_HC_VM_ASSIST),
 	HC_NONE(__HYPERVISOR_update_va_mapping_otherdomain, "update_va_mapping_otherdomain"),
 	HC(__HYPERVISOR_iret, "iret", do_iret, XSM_HC_IRET),
 	HC_NONE(__HYPERVISOR_vcpu_op, "vcpu_op"),
 	HC(__HYPERVISOR_set_segment_base, "set_segment_base", do_set_segment_base, XSM_HC_SET_SEGMENT_BASE),
-	HC_NONE(__HYPERVISOR_mmuext_op, "mmuext_op"),
+	HC(__HYPERVISOR_mmuext_op, "mmuext_op", do_mmuext_op, XSM_HC_MMUEXT_OP),
 	HC_NONE(__HYPERVISOR_xsm_op, "xsm_op"),
 	HC_NONE(__HYPERVISOR_nmi_op, "nmi_op"),
 	HC(__HYPERVISOR_sched_op, "sched_op", do_sched_op, XSM_HC_SCHED_OP),

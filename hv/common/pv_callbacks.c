@@ -24,6 +24,8 @@ void pv_vcpu_init(struct pv_vcpu *pv)
 	pv->user_root = mfn(INVALID_MFN_RAW);
 	pv->kernel_mode = true;
 	pv->kernel_ss = FLAT_KERNEL_SS64;
+	/* The CR4 a PV kernel believes in: PAE, PGE, OSFXSR, OSXMMEXCPT. */
+	pv->cr4 = 0x660;
 }
 
 static bool guest_code_addr_ok(uint64_t a)

@@ -121,6 +121,11 @@ void arch_m2p_set(mfn_t m, uint64_t pfn)
 	m2p_sets++;
 }
 
+uint64_t arch_m2p_get(mfn_t m)
+{
+	return mfn_x(m) < machine_frames ? m2p[mfn_x(m)] : ~0ULL;
+}
+
 uint64_t fake_m2p_get(mfn_t m)
 {
 	return mfn_x(m) < machine_frames ? m2p[mfn_x(m)] : FAKE_M2P_UNSET;

@@ -9,14 +9,19 @@
 
 .PHONY: guests
 
-GUEST_NAMES := hello version crash spinner
+GUEST_NAMES := hello version crash spinner traps emul user mmu time \
+	hostile_pt_writable hostile_foreign_map hostile_hv_slot hostile_bad_baseptr \
+	hostile_unpin_root hostile_bad_handler hostile_failsafe hostile_priv \
+	hostile_spin hostile_multicall hostile_hv_pointer
 GUEST_DIR   := $(BUILD)/guests
 GUEST_OBJ   := $(GUEST_DIR)/obj
 
 GUEST_RT_SRCS := tests/guests/rt/head.S tests/guests/rt/hypercall.c \
 	tests/guests/rt/string.c tests/guests/rt/fmt.c \
 	tests/guests/rt/console.c tests/guests/rt/cmdline.c \
-	tests/guests/rt/test.c
+	tests/guests/rt/test.c tests/guests/rt/entry.S tests/guests/rt/traps.c \
+	tests/guests/rt/events.c tests/guests/rt/mm.c tests/guests/rt/time.c \
+	tests/guests/rt/user.c
 GUEST_LDS := tests/guests/rt/guest.lds
 
 GUEST_CFLAGS := $(filter-out -fpie -include hv/include/hv/visibility.h \

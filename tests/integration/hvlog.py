@@ -82,3 +82,29 @@ XEN_NEVER = [r"\(XEN\) Panic on CPU", r"\(XEN\) Assertion"]
 
 # Xen's command line for --xen boots (the module lines come from the test).
 XEN_CMDLINE = "console=com1 loglvl=all guest_loglvl=all"
+
+
+# ---- PV execution model (tests_pv.py) -----------------------------------
+
+def moat_domain_crashed_because(name: str, *words: str) -> str:
+    """The hypervisor reports domain <name> crashed or killed, and on the
+    same line gives a reason containing one of <words> (case-insensitive)."""
+    reason = "|".join(re.escape(w) for w in words)
+    return (rf"{_hv_line(name)}(?=.*\b(crash\w*|kill\w*)\b)"
+            rf"(?=.*(?:{reason})).*{_name(name)}")
+
+
+# Why a domain was killed for faulting where no handler could take it:
+# a fault while delivering a bounce, an unmapped or unusable handler.
+MOAT_REASON_BAD_HANDLER = ("#PF", "page fault", "fault", "handler", "bounce", "unmapped",
+                           "callback", "stack")
+# Why a domain was killed on the way back to it: an iret to a selector it
+# cannot load, the failsafe path, or the faults that follow.
+MOAT_REASON_BAD_RETURN = ("iret", "selector", "failsafe", "#GP", "#PF", "fault", "handler",
+                          "callback", "stack")
+# Why a domain was killed for a privileged instruction with no trap table.
+MOAT_REASON_PRIVILEGED = ("#GP", "general protection", "privileged", "hlt", "no trap",
+                          "no handler", "fault")
+
+# Xen 4.17's words when it kills dom0 for a fault it cannot bounce.
+XEN_UNHANDLED = r"\(XEN\) (d0v0 Unhandled: vec \d+|domain_crash_sync called from entry\.S)"

@@ -5,12 +5,15 @@ status against the test's declaration (tests/integration/tests_*.py).
 
     run.py [--results FILE] [--only REGEX] [--hv PATH] [--list] [-j N]
            [--xen] [--xen-image PATH] [--qemu PATH] [--timeout-scale F] [-v]
+           [--bench]
 
 Moat writes an exit code v to port 0xf4 (isa-debug-exit), so QEMU exits with
 (v << 1) | 1: 0 clean, 1 a domain crashed, 2 panic, 3 manifest refused.
 With --xen the tests marked xen_compatible boot real Xen 4.17 instead, with
 their Xen expectations. Results go to a TAP file; every boot's serial log is
-kept under build/results/logs/. Python 3 standard library only.
+kept under build/results/logs/. --bench runs the BENCH lists (tests_bench.py)
+instead of the TESTS lists and also tabulates their MOAT-BENCH lines.
+Python 3 standard library only.
 """
 from __future__ import annotations
 
@@ -43,6 +46,7 @@ STOP_GRACE = 0.5          # seconds of output still collected after stop_on
 RESULT_LINE = re.compile(r"MOAT-TEST (\S+) (\S+) (PASS|FAIL)\b ?(.*)$", re.M)
 END_LINE = re.compile(r"MOAT-TEST (\S+) END passed=(\d+) failed=(\d+)", re.M)
 QEMU_ERROR = re.compile(r"^qemu(?:-system-\S+)?: (?!warning|terminating)(.*)$", re.M)
+BENCH_LINE = re.compile(r"MOAT-BENCH (\S+) (\d+) min=(\d+) n=(\d+)(?: guest=(\S+))?", re.M)
 
 
 @dataclasses.dataclass
@@ -71,11 +75,12 @@ class Boot:
 
 # ---- loading tests ------------------------------------------------------
 
-def load_tests() -> List[mt.Test]:
+def load_tests(kind: str = "TESTS") -> List[mt.Test]:
+    """Every test module's list named kind: TESTS, or BENCH for --bench."""
     tests: List[mt.Test] = []
     for path in sorted(HERE.glob("tests_*.py")):
         module = importlib.import_module(path.stem)
-        tests.extend(getattr(module, "TESTS", []))
+        tests.extend(getattr(module, kind, []))
     seen = set()
     for t in tests:
         if t.name in seen:
@@ -354,6 +359,22 @@ def prepare(test: mt.Test, target: Target) -> mt.Test:
     return t
 
 
+def bench_table(verdicts, tests, out: pathlib.Path) -> None:
+    """Print the MOAT-BENCH figures of every bench boot and write them as TSV."""
+    rows = []
+    for test in tests:
+        res = verdicts[test.name][1]
+        for m in BENCH_LINE.finditer(res.log):
+            rows.append((test.name, m.group(5) or "-", m.group(1), m.group(2), m.group(3),
+                         m.group(4)))
+    lines = ["test\tguest\tbenchmark\tmedian_ticks\tmin_ticks\truns"]
+    lines += ["\t".join(r) for r in rows]
+    out.write_text("\n".join(lines) + "\n")
+    print(f"{'test':16} {'guest':10} {'benchmark':16} {'median':>10} {'min':>10}")
+    for r in rows:
+        print(f"{r[0]:16} {r[1]:10} {r[2]:16} {r[3]:>10} {r[4]:>10}")
+
+
 def tap_escape(s: str) -> str:
     return re.sub(r"[\r\n#]+", " ", s).strip()
 
@@ -376,9 +397,11 @@ def main() -> int:
                     help="multiply every test's timeout (slow machines)")
     ap.add_argument("-v", "--verbose", action="store_true",
                     help="print the end of the log of each failed test")
+    ap.add_argument("--bench", action="store_true",
+                    help="run the benchmarks (BENCH lists) instead of the tests")
     opts = ap.parse_args()
 
-    tests = load_tests()
+    tests = load_tests("BENCH" if opts.bench else "TESTS")
     if opts.xen:
         tests = [t for t in tests if t.xen_compatible]
     if opts.only:
@@ -393,8 +416,9 @@ def main() -> int:
         return 1
 
     target = make_target(opts)
-    results = pathlib.Path(opts.results or ("build/results/integration-xen.tap" if opts.xen
-                                            else "build/results/integration.tap"))
+    stem = "bench" if opts.bench else "integration"
+    results = pathlib.Path(opts.results or (f"build/results/{stem}-xen.tap" if opts.xen
+                                            else f"build/results/{stem}.tap"))
     if not results.is_absolute():
         results = ROOT / results
     results.parent.mkdir(parents=True, exist_ok=True)
@@ -442,8 +466,10 @@ def main() -> int:
         else:
             lines.append(f"ok {i} - {test.name}")
     results.write_text("\n".join(lines) + "\n")
+    if opts.bench:
+        bench_table(verdicts, tests, results.with_suffix(".tsv"))
     where = "Xen 4.17" if opts.xen else os.path.relpath(target.image, ROOT)
-    print(f"integration ({where}): {len(tests) - failed} passed, {failed} failed "
+    print(f"{stem} ({where}): {len(tests) - failed} passed, {failed} failed "
           f"-> {os.path.relpath(results, ROOT)}")
     return 1 if failed else 0
 

@@ -68,9 +68,25 @@ void arch_set_stack_top(uint64_t top)
 	cpu0_info.stack_top = top;
 }
 
+/*
+ * A zero page for the guest part of the GDT when a vCPU has no descriptor
+ * frames: every selector below 0xe000 is then a not-present descriptor.
+ */
+static uint8_t gdt_empty_page[4096] __attribute__((aligned(4096)));
+
+void gdt_load_guest(const mfn_t *frames, unsigned int nr)
+{
+	for (unsigned int i = 0; i < GDT_GUEST_PAGES; i++) {
+		uint64_t phys = i < nr ? mfn_x(frames[i]) << PAGE_SHIFT
+				       : hv_virt_to_phys(gdt_empty_page);
+
+		gdt_area_map(i, phys, false);
+	}
+}
+
 void desc_init(void)
 {
-	struct desc_ptr gdtr = { sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt };
+	struct desc_ptr gdtr = { sizeof(gdt) - 1, GDT_VIRT_BASE };
 	struct desc_ptr idtr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
 	uint64_t tss_base = (uint64_t)(uintptr_t)&tss;
 
@@ -95,6 +111,11 @@ void desc_init(void)
 		set_gate(v, idt_stub_table[v], ist, (v == 3 || v == 4) ? 3 : 0);
 	}
 
+	/* The GDT is used through its own area: the hypervisor's two pages
+	 * there, the guest's frames below them per vCPU. */
+	gdt_load_guest(NULL, 0);
+	gdt_area_map(14, hv_virt_to_phys((uint8_t *)gdt + 14 * 4096), true);
+	gdt_area_map(15, hv_virt_to_phys((uint8_t *)gdt + 15 * 4096), true);
 	__asm__ volatile("lgdt %0" : : "m"(gdtr));
 	__asm__ volatile(
 		"pushq %[cs]\n\t"

@@ -145,6 +145,7 @@ void paging_init(const struct boot_info *bi, uint64_t max_phys)
 	 * everything mapped there later. */
 	pt_walk(FIXMAP_BASE, 1, _PAGE_PRESENT | _PAGE_RW);
 	pt_walk(STACKS_BASE, 3, _PAGE_PRESENT | _PAGE_RW);
+	pt_walk(GDT_VIRT_BASE, 1, _PAGE_PRESENT | _PAGE_RW);
 	write_cr3(virt_to_phys(idle_l4));
 	direct_map_ready = true;
 }
@@ -190,11 +191,31 @@ void arch_m2p_set(mfn_t m, uint64_t pfn)
 	}
 }
 
+uint64_t arch_m2p_get(mfn_t m)
+{
+	return mfn_x(m) < m2p_entries ? m2p_rw[mfn_x(m)] : ~0ULL;
+}
+
 void arch_fill_hypervisor_slots(uint64_t *l4)
 {
 	for (unsigned int i = HV_SLOT_FIRST; i <= HV_SLOT_LAST; i++) {
 		l4[i] = idle_l4[i];
 	}
+}
+
+/* Map one page of the GDT area: a guest descriptor frame read-only, or one
+ * of the hypervisor's own GDT pages writable (ltr sets the busy bit). */
+void gdt_area_map(unsigned int page, uint64_t phys, bool writable)
+{
+	uint64_t va = GDT_VIRT_BASE + (uint64_t)page * PAGE_SIZE;
+
+	map_4k(va, phys, _PAGE_NX | _PAGE_ACCESSED | (writable ? _PAGE_RW | _PAGE_DIRTY : 0),
+	       _PAGE_PRESENT | _PAGE_RW);
+}
+
+uint64_t hv_virt_to_phys(const void *p)
+{
+	return virt_to_phys(p);
 }
 
 uint64_t idle_cr3(void)

@@ -63,6 +63,7 @@ void arch_wait_for_interrupt(void);
 void arch_fill_hypervisor_slots(uint64_t *l4);
 /* Machine-to-phys table update for a guest frame. */
 void arch_m2p_set(mfn_t m, uint64_t pfn);
+uint64_t arch_m2p_get(mfn_t m);	/* ~0 when unknown */
 
 /* Fault inside the hypervisor on purpose (selftest=fault). */
 void arch_selftest_fault(void);

@@ -55,6 +55,7 @@ struct domain {
 	bool crashed;
 	uint32_t shutdown_reason;	/* SHUTDOWN_* */
 	uint64_t nr_pages;		/* frames owned, p2m size */
+	uint64_t max_pages;		/* the manifest's mem=: a ceiling for populate */
 	struct p2m p2m;
 	struct mm_domain mm;		/* page types, vm_assist */
 	struct event_domain event;	/* event-channel ports */

@@ -27,6 +27,11 @@ struct frame_info {
 	uint32_t next_free;	/* free-list link (frame number), or ~0 */
 	uint32_t type_count;
 	uint32_t ref_count;
+	/* The PV memory model's (hv/mm.h); zero on a frame nobody references. */
+	uint8_t mm_flags;	/* MM_F_VALIDATED, MM_F_PINNED */
+	uint8_t tlb_type;	/* the type it had when type_count last fell to 0 */
+	uint16_t mm_pad;
+	uint32_t tlb_stamp;	/* the model's flush epoch at that moment */
 };
 
 /* Set up over nr entries, all FRAME_ABSENT. */

@@ -45,6 +45,7 @@ int64_t do_physdev_op(struct vcpu *curr, const struct hypercall_args *args);
 int64_t do_multicall(struct vcpu *curr, const struct hypercall_args *args);
 int64_t do_memory_op(struct vcpu *curr, const struct hypercall_args *args);
 int64_t do_iret(struct vcpu *curr, const struct hypercall_args *args);
+int64_t do_set_gdt(struct vcpu *curr, const struct hypercall_args *args);
 /* decrease_reservation, increase_reservation and populate_physmap. */
 int64_t memory_op_reservation(struct vcpu *curr, unsigned int cmd, uint64_t arg);
 

@@ -7,7 +7,7 @@
 #define CALLBACKTYPE_event     0
 #define CALLBACKTYPE_failsafe  1
 #define CALLBACKTYPE_syscall   2
-#define CALLBACKTYPE_sysenter  3
+#define CALLBACKTYPE_sysenter  5
 #define CALLBACKTYPE_nmi       4
 #define CALLBACKTYPE_syscall32 7
 

@@ -14,7 +14,7 @@
 #define MMU_MACHPHYS_UPDATE        1	/* ptr = machine address in a frame, val = its new pfn */
 #define MMU_PT_UPDATE_PRESERVE_AD  2	/* as NORMAL, but keep the entry's A and D bits */
 #define MMU_PT_UPDATE_NO_TRANSLATE 3	/* as NORMAL, no p2m translation (HVM/PVH tools) */
-#define MMU_CMD_MASK               3
+#define MMU_CMD_MASK               7	/* Xen takes the low three bits */
 
 /* mmuext_op commands. */
 #define MMUEXT_PIN_L1_TABLE        0

@@ -107,8 +107,10 @@ static uint64_t read_cr(struct vcpu *v, int cr)
 	}
 }
 
-/* CR4 bits a PV guest may believe it set: they change nothing real. */
-#define CR4_GUEST_BITS ((1ULL << 2) | (1ULL << 3) | (1ULL << 7) | (1ULL << 9) | (1ULL << 10))
+/* CR4 bits a PV guest may flip: its view only, nothing real changes.
+ * TSD, DE, PGE, PCE, OSFXSR, OSXMMEXCPT. PAE must stay set. */
+#define CR4_GUEST_CHANGEABLE ((1ULL << 2) | (1ULL << 3) | (1ULL << 7) | (1ULL << 8) | \
+			      (1ULL << 9) | (1ULL << 10))
 
 static bool write_cr(struct vcpu *v, int cr, uint64_t val)
 {
@@ -122,10 +124,10 @@ static bool write_cr(struct vcpu *v, int cr, uint64_t val)
 		arch_pv_fpu_taskswitch(v);
 		return true;
 	case 4:
-		if (val & ~CR4_GUEST_BITS & ~((1ULL << 5) | (1ULL << 18))) {
+		if ((val ^ v->pv.cr4) & ~CR4_GUEST_CHANGEABLE) {
 			return false;
 		}
-		v->pv.cr4 = val & CR4_GUEST_BITS;
+		v->pv.cr4 = val;
 		return true;
 	default:
 		return false;
@@ -149,10 +151,13 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *r)
 	regs_to_gpr(r, g);
 	switch (in.kind) {
 	case INSN_CLI:
-		pv_vcpu_info(v)->evtchn_upcall_mask = 1;
-		break;
 	case INSN_STI:
-		pv_vcpu_info(v)->evtchn_upcall_mask = 0;
+		/* As on Xen, only with a virtual IOPL the guest kernel asked for
+		 * (physdev set_iopl >= 1); then they mask and unmask events. */
+		if (v->pv.iopl < 1) {
+			return false;
+		}
+		pv_vcpu_info(v)->evtchn_upcall_mask = in.kind == INSN_CLI;
 		break;
 	case INSN_RDMSR:
 		if (!pv_rdmsr(v, (uint32_t)r->rcx, &val)) {

@@ -71,6 +71,11 @@ void pv_guest_exception(struct vcpu *v, struct cpu_regs *r)
 			return;
 		}
 		pv_vcpu_info(v)->arch.cr2 = cr2;
+		/* Both guest modes run in ring 3; the guest kernel must see its
+		 * own faults as supervisor accesses (Xen clears the user bit). */
+		if (v->pv.kernel_mode) {
+			err &= ~4U;
+		}
 		pv_inject_exception(v, r, VEC_PF, err);
 		return;
 	}

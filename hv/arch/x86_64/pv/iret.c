@@ -46,11 +46,12 @@ int64_t do_iret(struct vcpu *curr, const struct hypercall_args *args)
 	if (!guest_rip_ok(ctx.rip)) {
 		return iret_fail(curr, "return address outside the guest", ctx.rip);
 	}
-	cs = ctx.cs | 3;
+	/* Bits 32-39 of the CS slot carry the saved upcall mask (bounce frame). */
+	cs = (ctx.cs & 0xffff) | 3;
 	if (cs != GUEST_CS64 && cs != GUEST_CS32) {
 		return iret_fail(curr, "unsupported code selector", ctx.cs);
 	}
-	ss = ctx.ss | 3;
+	ss = (ctx.ss & 0xffff) | 3;
 	if (ss != GUEST_SS) {
 		ss = GUEST_SS;
 	}

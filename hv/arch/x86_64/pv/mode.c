@@ -82,6 +82,7 @@ static void set_cr0_ts(bool on)
 
 void pv_state_load(struct vcpu *v)
 {
+	gdt_load_guest(v->arch.gdt, v->arch.gdt_nr);
 	wrmsr(MSR_FS_BASE, v->pv.fs_base);
 	wrmsr(MSR_KERNEL_GS_BASE, v->pv.kernel_mode ? v->pv.gs_base_kernel : v->pv.gs_base_user);
 	load_debugregs(v);

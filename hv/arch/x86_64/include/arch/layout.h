@@ -21,6 +21,10 @@
 #define STACKS_BASE         0xffff848000000000
 #define STACK_STRIDE        (2 * HV_STACK_SIZE)
 #define STACK_SLOTS         1024
+/* Slot 266: the GDT. Pages 0-13 map the running vCPU's own descriptor
+ * frames (read-only), pages 14-15 the hypervisor's descriptors. */
+#define GDT_VIRT_BASE       0xffff850000000000
+#define GDT_GUEST_PAGES     14
 
 #define HV_SLOT_FIRST       256
 #define HV_SLOT_LAST        271

@@ -13,6 +13,8 @@ struct arch_vcpu {
 	mfn_t stack_mfn;
 	mfn_t cr3;		/* guest kernel L4, or the idle table */
 	struct cpu_regs *regs;	/* the guest frame at the top of the stack */
+	mfn_t gdt[14];		/* the guest's descriptor frames (set_gdt) */
+	unsigned int gdt_nr;
 };
 
 #include <arch/regs.h>

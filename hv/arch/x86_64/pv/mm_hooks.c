@@ -1,0 +1,73 @@
+/*
+ * What the portable memory model asks of the CPU: TLB flushes, a CR3
+ * reload when a vCPU's root changes, and the guest's GDT frames mapped into
+ * the GDT area (read-only: they are typed descriptor frames, checked by the
+ * memory model). One CPU, no global guest mappings: a CR3 write flushes all.
+ * LDTs are recorded by the memory model but not mapped yet: an LDT selector
+ * faults in the guest (#GP), which it sees as a missing LDT.
+ */
+#include <arch/cpu.h>
+#include <arch/layout.h>
+#include <arch/percpu.h>
+#include <arch/pv.h>
+#include <hv/domain.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+
+static bool is_current_in(const struct domain *d, uint64_t mask)
+{
+	const struct vcpu *c = cpu0_info.current;
+
+	return c != NULL && c->domain == d && c->id < 64 && (mask & (1ULL << c->id));
+}
+
+void arch_tlb_flush_all(void)
+{
+	write_cr3(read_cr3());
+}
+
+void arch_tlb_flush_vcpus(struct domain *d, uint64_t vcpu_mask)
+{
+	/* Other vCPUs flush when they are next switched in (CR3 write). */
+	if (is_current_in(d, vcpu_mask)) {
+		write_cr3(read_cr3());
+	}
+}
+
+void arch_tlb_invlpg_vcpus(struct domain *d, uint64_t vcpu_mask, uint64_t va)
+{
+	if (is_current_in(d, vcpu_mask)) {
+		invlpg(va);
+	}
+}
+
+void arch_pv_root_changed(struct vcpu *v)
+{
+	mfn_t root = v->pv.kernel_mode ? v->pv.kernel_root : v->pv.user_root;
+
+	if (cpu0_info.current != v || mfn_x(root) == INVALID_MFN_RAW) {
+		return;
+	}
+	write_cr3(mfn_x(root) << PAGE_SHIFT);
+}
+
+void arch_pv_gdt_changed(struct vcpu *v, const mfn_t *frames, unsigned int nr,
+			 unsigned int entries)
+{
+	(void)entries;
+	v->arch.gdt_nr = MIN(nr, (unsigned int)GDT_GUEST_PAGES);
+	for (unsigned int i = 0; i < v->arch.gdt_nr; i++) {
+		v->arch.gdt[i] = frames[i];
+	}
+	if (cpu0_info.current == v) {
+		gdt_load_guest(v->arch.gdt, v->arch.gdt_nr);
+	}
+}
+
+void arch_pv_ldt_changed(struct vcpu *v, uint64_t base, uint32_t ents)
+{
+	(void)v;
+	(void)base;
+	(void)ents;
+	/* LDTR stays null: nothing was ever mapped, nothing to unmap. */
+}

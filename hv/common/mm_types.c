@@ -1,0 +1,159 @@
+/*
+ * Frame ownership, general references and page types on the frame table.
+ * A type is taken all or nothing: the first type reference validates the
+ * frame's contents (mm_validate.c, mm_desc.c) and on failure the frame is
+ * left exactly as it was. It must never let a frame hold two types at once,
+ * let a count go below zero or wrap, or touch a frame d does not own.
+ *
+ * TLB rule: when type_count falls to 0 the frame is stamped with the flush
+ * epoch; if it is typed differently before the epoch moves on, every TLB is
+ * flushed first, so no stale writable mapping (or cached page walk through
+ * a former page table) survives the type change.
+ */
+#include <hv/domain.h>
+#include <hv/frame.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <public/errno.h>
+
+#define MM_COUNT_MAX 0xfffffff0U
+
+/* Bumped on every flush this file asks for; never 0 (fresh frames stamp 0). */
+static uint32_t tlb_epoch = 1;
+
+struct frame_info *mm_frame_of(const struct domain *d, mfn_t m)
+{
+	struct frame_info *f = frame_get(m);
+
+	if (f == NULL || f->state != FRAME_GUEST || f->owner != d->id) {
+		return NULL;
+	}
+	return f;
+}
+
+bool mm_frame_unreferenced(const struct domain *d, mfn_t m)
+{
+	const struct frame_info *f = mm_frame_of(d, m);
+
+	return f != NULL && f->ref_count == 0 && f->type_count == 0;
+}
+
+bool mm_is_table(const struct domain *d, mfn_t m, unsigned int level)
+{
+	const struct frame_info *f = mm_frame_of(d, m);
+
+	return f != NULL && f->type == level && mm_type_is_pt(f->type) && f->type_count > 0 &&
+	       (f->mm_flags & MM_F_VALIDATED);
+}
+
+int mm_get_page(struct domain *d, mfn_t m)
+{
+	struct frame_info *f = mm_frame_of(d, m);
+
+	if (f == NULL) {
+		return -XEN_EINVAL;
+	}
+	if (f->ref_count >= MM_COUNT_MAX) {
+		return -XEN_EOVERFLOW;
+	}
+	f->ref_count++;
+	return 0;
+}
+
+void mm_put_page(struct domain *d, mfn_t m)
+{
+	struct frame_info *f = mm_frame_of(d, m);
+
+	BUG_ON(f == NULL || f->ref_count == 0);
+	BUG_ON(f->ref_count == f->type_count);	/* that reference belongs to a type */
+	f->ref_count--;
+}
+
+/* A frame about to take `type` after having none: flush if it lost a
+ * different type since the last flush. */
+static void flush_before_retype(struct frame_info *f, enum mm_type type)
+{
+	if (f->tlb_stamp == tlb_epoch && f->tlb_type != type) {
+		arch_tlb_flush_all();
+		tlb_epoch++;
+		if (tlb_epoch == 0) {
+			tlb_epoch = 1;
+		}
+	}
+}
+
+static int validate_contents(struct domain *d, mfn_t m, enum mm_type type)
+{
+	if (mm_type_is_pt(type)) {
+		return mm_table_validate(d, m, type);
+	}
+	if (type == MM_TYPE_SEG_DESC) {
+		return mm_desc_page_validate(d, m);
+	}
+	return 0;
+}
+
+int mm_get_page_type(struct domain *d, mfn_t m, enum mm_type type)
+{
+	struct frame_info *f = mm_frame_of(d, m);
+	int rc;
+
+	BUG_ON(type == MM_TYPE_NONE || type > MM_TYPE_WRITABLE);
+	if (f == NULL) {
+		return -XEN_EINVAL;
+	}
+	if (f->ref_count >= MM_COUNT_MAX || f->type_count >= MM_COUNT_MAX) {
+		return -XEN_EOVERFLOW;
+	}
+	if (f->type_count > 0) {
+		if (f->type != type) {
+			return -XEN_EINVAL;
+		}
+		/* Levels strictly decrease, so a frame is never asked for its own
+		 * type while its validation is still running. */
+		BUG_ON(!(f->mm_flags & MM_F_VALIDATED));
+		f->type_count++;
+		f->ref_count++;
+		return 0;
+	}
+	BUG_ON(f->type != MM_TYPE_NONE || f->mm_flags != 0);
+	flush_before_retype(f, type);
+	/* Typed before validating: an entry below that maps this frame
+	 * writable, or wants it as another type, now conflicts. */
+	f->type = (uint8_t)type;
+	f->type_count = 1;
+	f->ref_count++;
+	rc = validate_contents(d, m, type);
+	if (rc != 0) {
+		/* Validation undid everything it took; undo the type. */
+		BUG_ON(f->type_count != 1 || f->ref_count == 0);
+		f->type = MM_TYPE_NONE;
+		f->type_count = 0;
+		f->ref_count--;
+		return rc;
+	}
+	f->mm_flags |= MM_F_VALIDATED;
+	return 0;
+}
+
+void mm_put_page_type(struct domain *d, mfn_t m)
+{
+	struct frame_info *f = mm_frame_of(d, m);
+
+	BUG_ON(f == NULL || f->type_count == 0 || f->ref_count < f->type_count);
+	if (f->type_count == 1) {
+		BUG_ON(f->mm_flags & MM_F_PINNED);	/* a pin holds a reference */
+		if (mm_type_is_pt(f->type)) {
+			mm_table_devalidate(d, m, f->type);
+		}
+		/* Devalidation only drops references of lower levels and general
+		 * references, so this frame's own counts are still ours. */
+		BUG_ON(f->type_count != 1);
+		f->tlb_type = f->type;
+		f->tlb_stamp = tlb_epoch;
+		f->type = MM_TYPE_NONE;
+		f->mm_flags = 0;
+	}
+	f->type_count--;
+	f->ref_count--;
+}

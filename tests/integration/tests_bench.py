@@ -1,0 +1,45 @@
+"""Benchmarks (`make bench`, run.py --bench): the bench guest
+(tests/bench/bench.c) alone, and two of them yielding to each other for
+the domain-switch figure. Declared in BENCH, not TESTS, so `make
+integration` never runs them; run.py --bench runs only these, judges them
+like tests (every bench guest ends with failed=0) and prints the
+MOAT-BENCH figures as a table (build/results/bench.tsv).
+
+On Moat, QEMU runs with -icount shift=0,sleep=off: one TSC tick is one
+instruction and the figures repeat. With --xen the single-guest bench runs
+on Xen 4.17 as dom0, without icount (ticks are the host's TSC).
+"""
+from moattest import EXIT_CLEAN, Expect, Module, Test
+import hvlog as L
+
+BENCH_DIR = "build/bench"
+
+
+def bench_guest(name: str, args: str = "") -> Module:
+    return Module(image=f"{BENCH_DIR}/bench.elf", name=name, args=args)
+
+
+def end_ok(name: str) -> str:
+    return rf"MOAT-TEST {name} END passed=\d+ failed=0"
+
+
+_single = bench_guest("bench", "n=200")
+BENCH = [
+    Test(name="bench-single",
+         description="null hypercall, trap bounce, syscall bounce, mmu_update, ptwr write, "
+                     "event upcall, yield: one guest",
+         modules=[_single], timeout=180,
+         expect=Expect(exit=EXIT_CLEAN, results="all", present=[r"MOAT-BENCH null_hypercall \d+"],
+                       absent=L.MOAT_NEVER),
+         xen_compatible=True,
+         xen={"modules": [_single],
+              "expect": Expect(exit=None, ordered=[end_ok("bench"), L.XEN_DOM0_HALTED],
+                               absent=L.XEN_NEVER, results=["bench"],
+                               stop_on=L.XEN_DOM0_DONE)}),
+    Test(name="bench-pair",
+         description="two bench guests yielding to each other: domain_switch",
+         modules=[bench_guest("bench_a", "n=200 partner=yes"),
+                  bench_guest("bench_b", "n=200 partner=yes")], timeout=240,
+         expect=Expect(exit=EXIT_CLEAN, results="all", present=[r"MOAT-BENCH domain_switch \d+"],
+                       absent=L.MOAT_NEVER)),
+]
