@@ -7,6 +7,7 @@
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/frame.h>
+#include <hv/event.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
 #include <hv/sched.h>
@@ -67,7 +68,9 @@ uint64_t domain_release_memory(struct domain *d)
 	uint64_t freed = 0;
 	uint64_t total = frame_total();
 
-	/* Types, pins and roots first (idempotent): only plain frames are freed. */
+	/* Ports and timers, then types, pins and roots (both idempotent): only
+	 * plain frames are freed. */
+	evtchn_domain_destroy(d);
 	mm_domain_teardown(d);
 	for (uint64_t m = 0; m < total; m++) {
 		struct frame_info *f = frame_get(mfn(m));
@@ -90,6 +93,7 @@ static void domain_free_vcpus(struct domain *d)
 
 void domain_free_unstarted(struct domain *d)
 {
+	evtchn_domain_destroy(d);
 	domain_free_vcpus(d);
 	mm_domain_teardown(d);
 	domain_release_memory(d);
@@ -127,6 +131,8 @@ static void domain_stop(struct domain *d)
 			sched_remove(v);
 			v->state = VCPU_DEAD;
 		}
+		/* No timer may fire for a dead vCPU. */
+		evtchn_timers_stop(v);
 	}
 }
 
@@ -173,6 +179,7 @@ void domain_reap(struct vcpu *curr)
 		if (d->state != DOM_DYING || (curr != NULL && curr->domain == d)) {
 			continue;
 		}
+		evtchn_domain_destroy(d);
 		domain_free_vcpus(d);
 		/* Drop page types, pins and roots so every frame is plain again. */
 		mm_domain_teardown(d);

@@ -9,6 +9,7 @@
 #include <hv/arch.h>
 #include <hv/domain.h>
 #include <hv/domain_build.h>
+#include <hv/event.h>
 #include <hv/features.h>
 #include <hv/frame.h>
 #include <hv/lib.h>
@@ -262,7 +263,7 @@ int domain_build_pv(struct domain *d, const struct manifest_domain *md,
 	/* The guest's frames, the shared_info frame, the p2m's tables (a root,
 	 * one per 2^18 pfns, one per 512), the vCPU's stack. */
 	if (!frame_reserve_check(nr_pages + 1 + 1 + ((nr_pages + (1ULL << 18) - 1) >> 18) +
-				 ((nr_pages + 511) >> 9) + HV_VCPU_FRAMES)) {
+				 ((nr_pages + 511) >> 9) + HV_VCPU_FRAMES + EVTCHN_DOMAIN_FRAMES)) {
 		fmt_snprintf(err->msg, sizeof(err->msg),
 			     "mem=%luK does not fit: %lu KiB of memory are free",
 			     (unsigned long)(md->mem >> 10),
@@ -272,6 +273,9 @@ int domain_build_pv(struct domain *d, const struct manifest_domain *md,
 	rc = build_memory(d, nr_pages);
 	if (rc == 0) {
 		rc = build_shared_info(d);
+	}
+	if (rc == 0) {
+		rc = evtchn_domain_init(d);
 	}
 	if (rc == 0) {
 		rc = build_page_tables(&b);
@@ -309,6 +313,7 @@ int domain_build_pv(struct domain *d, const struct manifest_domain *md,
 	d->vcpus[0].id = 0;
 	d->vcpus[0].domain = d;
 	pv_vcpu_init(&d->vcpus[0].pv);
+	evtchn_vcpu_init(&d->vcpus[0]);
 	rc = arch_vcpu_create(&d->vcpus[0], &entry);
 	if (rc != 0) {
 		fmt_snprintf(err->msg, sizeof(err->msg), "cannot create vCPU 0 (%d)", rc);

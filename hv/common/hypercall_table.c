@@ -4,6 +4,7 @@
  * permission checked before the handler runs. SECURITY.md's mediation list
  * is generated from this table.
  */
+#include <hv/event.h>
 #include <hv/hypercall.h>
 #include <hv/mm.h>
 #include <public/xen.h>
@@ -26,7 +27,7 @@ const struct hypercall_def hypercall_table[MOAT_NR_HYPERCALLS] = {
 	HC(__HYPERVISOR_memory_op, "memory_op", do_memory_op, XSM_HC_MEMORY_OP),
 	HC(__HYPERVISOR_multicall, "multicall", do_multicall, XSM_HC_MULTICALL),
 	HC(__HYPERVISOR_update_va_mapping, "update_va_mapping", do_update_va_mapping, XSM_HC_UPDATE_VA_MAPPING),
-	HC_NONE(__HYPERVISOR_set_timer_op, "set_timer_op"),
+	HC(__HYPERVISOR_set_timer_op, "set_timer_op", do_set_timer_op, XSM_HC_SET_TIMER_OP),
 	HC_NONE(__HYPERVISOR_event_channel_op_compat, "event_channel_op_compat"),
 	HC(__HYPERVISOR_xen_version, "xen_version", do_xen_version, XSM_HC_XEN_VERSION),
 	HC(__HYPERVISOR_console_io, "console_io", do_console_io, XSM_HC_CONSOLE_IO),
@@ -35,7 +36,7 @@ const struct hypercall_def hypercall_table[MOAT_NR_HYPERCALLS] = {
 	HC(__HYPERVISOR_vm_assist, "vm_assist", do_vm_assist, XSM_HC_VM_ASSIST),
 	HC_NONE(__HYPERVISOR_update_va_mapping_otherdomain, "update_va_mapping_otherdomain"),
 	HC(__HYPERVISOR_iret, "iret", do_iret, XSM_HC_IRET),
-	HC_NONE(__HYPERVISOR_vcpu_op, "vcpu_op"),
+	HC(__HYPERVISOR_vcpu_op, "vcpu_op", do_vcpu_op, XSM_HC_VCPU_OP),
 	HC(__HYPERVISOR_set_segment_base, "set_segment_base", do_set_segment_base, XSM_HC_SET_SEGMENT_BASE),
 	HC(__HYPERVISOR_mmuext_op, "mmuext_op", do_mmuext_op, XSM_HC_MMUEXT_OP),
 	HC_NONE(__HYPERVISOR_xsm_op, "xsm_op"),
@@ -43,7 +44,7 @@ const struct hypercall_def hypercall_table[MOAT_NR_HYPERCALLS] = {
 	HC(__HYPERVISOR_sched_op, "sched_op", do_sched_op, XSM_HC_SCHED_OP),
 	HC(__HYPERVISOR_callback_op, "callback_op", do_callback_op, XSM_HC_CALLBACK_OP),
 	HC_NONE(__HYPERVISOR_xenoprof_op, "xenoprof_op"),
-	HC_NONE(__HYPERVISOR_event_channel_op, "event_channel_op"),
+	HC(__HYPERVISOR_event_channel_op, "event_channel_op", do_event_channel_op, XSM_HC_EVENT_CHANNEL_OP),
 	HC(__HYPERVISOR_physdev_op, "physdev_op", do_physdev_op, XSM_HC_PHYSDEV_OP),
 	HC_NONE(__HYPERVISOR_hvm_op, "hvm_op"),
 	HC_NONE(__HYPERVISOR_sysctl, "sysctl"),

@@ -8,17 +8,31 @@
 #include <hv/domain.h>
 #include <hv/lib.h>
 #include <hv/sched.h>
+#include <hv/timer.h>
+#include <hv/event.h>
+#include <public/vcpu.h>
 
 static struct vcpu *idle_vcpu;
+static struct timer slice_timer;	/* ends the running guest's time slice */
 static struct vcpu *rq_head;	/* next vCPU to run */
 static struct vcpu *running;
 static bool need_resched;
+
+static void slice_expired(void *data)
+{
+	(void)data;
+	need_resched = true;
+}
 
 void sched_init(struct vcpu *idle)
 {
 	idle_vcpu = idle;
 	rq_head = NULL;
 	running = NULL;
+	need_resched = false;
+	/* Re-initialising (tests do) must not leave the old slice queued. */
+	timer_stop(&slice_timer);
+	timer_init(&slice_timer, slice_expired, NULL);
 }
 
 static bool rq_contains(struct vcpu *v)
@@ -95,6 +109,7 @@ void sched_wake(struct vcpu *v)
 		return;
 	}
 	v->state = VCPU_RUNNABLE;
+	runstate_change(v, RUNSTATE_runnable);
 	sched_add(v);
 	/* If the CPU idles, leave the idle loop at once. */
 	if (running == idle_vcpu) {
@@ -142,6 +157,9 @@ void schedule(struct vcpu *curr)
 		return;
 	}
 	running = next;
+	runstate_update(curr, curr->state == VCPU_BLOCKED    ? RUNSTATE_blocked
+			      : curr->state == VCPU_RUNNABLE ? RUNSTATE_runnable
+							     : RUNSTATE_offline);
 	arch_context_switch(curr, next);
 	/* Back on curr's stack: some other vCPU switched to us. */
 	sched_after_switch(curr);
@@ -150,6 +168,14 @@ void schedule(struct vcpu *curr)
 void sched_after_switch(struct vcpu *curr)
 {
 	running = curr;
+	/* A guest gets a fresh slice; the idle vCPU needs none. */
+	if (curr != idle_vcpu) {
+		timer_set(&slice_timer, arch_time_ns() + SCHED_SLICE_NS);
+		time_update_vcpu(curr);
+		runstate_update(curr, RUNSTATE_running);
+	} else {
+		timer_stop(&slice_timer);
+	}
 	domain_reap(curr);
 }
 

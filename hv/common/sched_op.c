@@ -1,8 +1,9 @@
 /*
- * sched_op: a guest yields its slice or shuts itself down. Block and poll
- * need event channels and come with them; until then they are -ENOSYS.
+ * sched_op: a guest yields its slice, blocks or polls for events, or shuts
+ * itself down.
  */
 #include <hv/domain.h>
+#include <hv/event.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
 #include <hv/sched.h>
@@ -40,6 +41,10 @@ int64_t do_sched_op(struct vcpu *curr, const struct hypercall_args *args)
 		return 0;
 	case SCHEDOP_shutdown:
 		return sched_shutdown(curr, args->a[1]);
+	case SCHEDOP_block:
+		return sched_op_block(curr);
+	case SCHEDOP_poll:
+		return sched_op_poll(curr, args->a[1]);
 	default:
 		return -XEN_ENOSYS;
 	}

@@ -7,6 +7,9 @@
 #include <hv/arch.h>
 #include <hv/lib.h>
 #include <hv/sched.h>
+#include <hv/timer.h>
+#include <hv/domain.h>
+#include <arch/percpu.h>
 
 #define APIC_PHYS      0xfee00000
 #define APIC_ID        0x020
@@ -23,6 +26,7 @@ static volatile uint32_t *apic;
 static uint64_t tsc_boot;
 static uint64_t tsc_mul;	/* ns = (tsc * tsc_mul) >> 32 */
 static uint64_t tsc_khz;
+static uint64_t apic_ticks_per_ms;
 
 static uint32_t apic_read(uint32_t reg)
 {
@@ -84,8 +88,11 @@ void time_init(void)
 
 	uint64_t per_slice = (uint64_t)apic_ticks * (SCHED_SLICE_NS / 1000000ULL) / CAL_MS;
 
-	apic_write(APIC_LVT_TIMER, (1U << 17) | 0x20);	/* periodic, vector 0x20 */
-	apic_write(APIC_TIMER_ICR, (uint32_t)MAX(per_slice, 1ULL));
+	apic_ticks_per_ms = apic_ticks / CAL_MS;
+	(void)per_slice;
+	/* One-shot from now on: the timer list says when to interrupt. */
+	apic_write(APIC_LVT_TIMER, 0x20);
+	arch_timer_program(0);
 	printk(LOG_INFO, "timer: TSC %lu kHz, APIC timer %lu kHz, %lu ms slices",
 	       (unsigned long)tsc_khz, (unsigned long)(apic_ticks / CAL_MS * 16),
 	       (unsigned long)(SCHED_SLICE_NS / 1000000ULL));
@@ -108,7 +115,30 @@ uint64_t arch_time_ns(void)
 	return (uint64_t)(((unsigned __int128)d * tsc_mul) >> 32);
 }
 
+/*
+ * Interrupt at system time deadline_ns (one-shot), or after a safety period
+ * when nothing is due, so a lost deadline can never stop time for good.
+ */
+#define SAFETY_NS 100000000ULL
+
+void arch_timer_program(uint64_t deadline_ns)
+{
+	uint64_t now = arch_time_ns();
+	uint64_t delta = deadline_ns == 0 ? SAFETY_NS : deadline_ns > now ? deadline_ns - now : 0;
+	uint64_t ticks;
+
+	delta = MIN(delta, SAFETY_NS);
+	ticks = delta * apic_ticks_per_ms / 1000000ULL;
+	apic_write(APIC_TIMER_ICR, (uint32_t)MAX(MIN(ticks, 0xffffffffULL), 1ULL));
+}
+
 void timer_interrupt(void)
 {
-	sched_tick();
+	struct vcpu *curr = cpu0_info.current;
+
+	timer_run_expired(arch_time_ns());
+	if (curr != NULL && curr->domain != NULL) {
+		time_update_vcpu(curr);
+	}
+	arch_timer_program(timer_next_deadline());
 }

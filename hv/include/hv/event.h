@@ -1,20 +1,199 @@
 /*
- * Event channels (local ports for now), 2-level event delivery, vcpu_info
- * placement, per-vCPU timers and blocking. Portable.
- * (Filled in by the events work; the structs are embedded in struct vcpu
- * and struct domain.)
+ * Events: event channels (local ports for now: VIRQ and IPI), 2-level
+ * delivery through shared_info, vcpu_info placement, the per-vCPU guest
+ * timers, blocking and polling, and the runstate area. Portable.
+ *
+ * The structs below are embedded in struct domain and struct vcpu, so a
+ * zeroed domain slot is a valid "nothing set up" state. Interrupts are off
+ * whenever this code runs (one CPU): that is the only lock.
  */
 #ifndef HV_EVENT_H
 #define HV_EVENT_H
 
+#include <hv/timer.h>
 #include <hv/types.h>
+#include <public/event_channel.h>
+#include <public/vcpu.h>
+#include <public/xen.h>
 
-struct event_vcpu {
-	int placeholder;
+struct vcpu;
+struct domain;
+struct hypercall_args;
+
+/*
+ * Ports per domain. The 2-level ABI could name 4096; Linux binds about six
+ * per vCPU plus a few for devices, so 1024 is plenty and costs 4 frames.
+ * Port 0 is reserved (never bound, never delivered).
+ */
+#define EVTCHN_MAX_PORTS 1024U
+
+/* What a port is bound to. */
+enum evtchn_state {
+	ECS_FREE = 0,		/* closed: may be allocated */
+	ECS_RESERVED,		/* port 0 */
+	ECS_UNBOUND,		/* interdomain, waiting (not yet: next issue) */
+	ECS_INTERDOMAIN,	/* (not yet: next issue) */
+	ECS_VIRQ,
+	ECS_IPI,
 };
+
+/*
+ * One port. Lives in the domain's port table, in hypervisor frames the
+ * guest cannot map. notify_vcpu is always < the domain's vcpu_count.
+ */
+struct evtchn {
+	uint8_t state;		/* enum evtchn_state */
+	uint8_t pad;
+	uint16_t notify_vcpu;	/* the vCPU whose selector and upcall it raises */
+	uint32_t virq;		/* ECS_VIRQ: which VIRQ */
+	uint16_t remote_dom;	/* ECS_UNBOUND/ECS_INTERDOMAIN (later) */
+	uint16_t pad2;
+	uint32_t remote_port;	/* ECS_INTERDOMAIN (later) */
+};
+
+#define EVTCHN_PER_FRAME     (PAGE_SIZE / 16U)
+#define EVTCHN_TABLE_FRAMES  (EVTCHN_MAX_PORTS / EVTCHN_PER_FRAME)
+/* Hypervisor frames evtchn_domain_init takes per domain (for the builder's
+ * free-frame check). */
+#define EVTCHN_DOMAIN_FRAMES EVTCHN_TABLE_FRAMES
+
+/* The period Xen gives every PV vCPU's periodic timer until it is stopped. */
+#define EVTCHN_DEFAULT_PERIOD_NS 10000000ULL
 
 struct event_domain {
-	int placeholder;
+	/* The port table: EVTCHN_TABLE_FRAMES hypervisor frames (direct map).
+	 * All NULL until evtchn_domain_init, and again after destroy. */
+	struct evtchn *table[EVTCHN_TABLE_FRAMES];
+	mfn_t table_mfn[EVTCHN_TABLE_FRAMES];
+	unsigned int ports_used;	/* ports not ECS_FREE, port 0 included */
 };
+
+struct event_vcpu {
+	/* vcpu_info placement: NULL means the default (shared_info slot for
+	 * ids < 32, else vcpu_info_dummy); else a direct-map pointer into the
+	 * guest frame vcpu_info_mfn, registered once. */
+	struct vcpu_info *vcpu_info;
+	mfn_t vcpu_info_mfn;
+	struct vcpu_info vcpu_info_dummy;
+
+	/* Port bound to each VIRQ on this vCPU, 0 = none. Global VIRQs use
+	 * vCPU 0's table, as on Xen. */
+	evtchn_port_t virq_to_port[NR_VIRQS];
+
+	/* Guest timers: each ends in VIRQ_TIMER. */
+	struct timer singleshot;
+	struct timer periodic;
+	uint64_t periodic_period;	/* ns, 0 = stopped */
+
+	/* SCHEDOP_poll: while polling, the vCPU is VCPU_BLOCKED and wakes on
+	 * any pending port of its domain (poll_any) or on poll_port alone. */
+	bool polling;
+	bool poll_any;
+	evtchn_port_t poll_port;
+	struct timer poll_timer;
+
+	/* Runstate: kept here, copied to the guest address runstate_guest
+	 * (0 = none) whenever the vCPU's address space is loaded. */
+	struct vcpu_runstate_info runstate;
+	uint64_t runstate_guest;
+	bool runstate_dirty;		/* last copy faulted: retry on kernel entry */
+};
+
+/* ---- lifetime (the lead's domain code calls these) ----------------------- */
+
+/* After shared_info exists: port table, port 0 reserved, wallclock.
+ * 0 or -XEN_ENOMEM (takes EVTCHN_DOMAIN_FRAMES frames). */
+int evtchn_domain_init(struct domain *d);
+/* After v->id and v->domain are set: default vcpu_info (masked), timers
+ * (the 10 ms periodic default), runstate offline, time published. */
+void evtchn_vcpu_init(struct vcpu *v);
+/* Stop v's timers, release its vcpu_info frame (the memory model's
+ * writable hold) and forget its runstate area. */
+void evtchn_vcpu_destroy(struct vcpu *v);
+/* Every vCPU's evtchn_vcpu_destroy, then free the port table. Must run
+ * before mm_domain_teardown (which would drop the vcpu_info holds under
+ * us), before the domain's memory is freed and before its slot is reused.
+ * Idempotent. */
+void evtchn_domain_destroy(struct domain *d);
+
+/* ---- vcpu_info (for everyone: the arch's event check, cli/sti) ------------ */
+
+/* Where v's vcpu_info lives now; never NULL for a vCPU of a domain. */
+struct vcpu_info *vcpu_info_of(struct vcpu *v);
+/* An upcall should be delivered: pending and not masked. */
+bool evtchn_upcall_deliverable(struct vcpu *v);
+/* True if some vCPU of d keeps its vcpu_info in frame m: the memory model
+ * must not let the guest give such a frame away. */
+bool vcpu_info_frame_in_use(const struct domain *d, mfn_t m);
+/* VCPUOP_register_vcpu_info after decoding: see vcpu_info.c. */
+int vcpu_info_register(struct vcpu *curr, struct vcpu *v, uint64_t mfn, uint32_t offset);
+
+/* ---- delivery ------------------------------------------------------------ */
+
+/* Raise a VIRQ on v (per-vCPU VIRQs) or on the domain (global VIRQs, v may
+ * be any vCPU of it). Nothing if unbound or the domain is not running. */
+void evtchn_send_virq(struct vcpu *v, unsigned int virq);
+/* Per-vCPU VIRQs (TIMER, DEBUG, XENOPROF, XENPMU) versus global ones. */
+bool evtchn_virq_is_global(unsigned int virq);
+
+/* ---- hypercalls (for the lead's table and sched_op) ---------------------- */
+
+int64_t do_event_channel_op(struct vcpu *curr, const struct hypercall_args *args);
+int64_t do_vcpu_op(struct vcpu *curr, const struct hypercall_args *args);
+int64_t do_set_timer_op(struct vcpu *curr, const struct hypercall_args *args);
+int64_t sched_op_block(struct vcpu *curr);
+int64_t sched_op_poll(struct vcpu *curr, uint64_t arg);
+
+/* ---- runstate (the scheduler calls these; time.c) -------------------------- */
+
+/* Account the time since the last change and enter new_state (RUNSTATE_*).
+ * Any context; touches no guest memory. */
+void runstate_change(struct vcpu *v, unsigned int new_state);
+/* runstate_change, then copy the area to the guest. Only with v's address
+ * space loaded: prev before the switch, next after it. */
+void runstate_update(struct vcpu *v, unsigned int new_state);
+/* The copy failed (v was in guest user mode, whose tables do not map the
+ * kernel's area): the arch calls this after switching v to kernel mode. */
+void runstate_retry(struct vcpu *v);
+/* The current values, with the time in the current state counted. */
+void runstate_snapshot(struct vcpu *v, struct vcpu_runstate_info *out);
+/* VCPUOP_register_runstate_memory_area after decoding (addr checked). */
+void runstate_register(struct vcpu *curr, struct vcpu *v, uint64_t addr);
+
+/* ---- between the event files (and their tests) ----------------------------- */
+
+/* The port's entry, or NULL when port >= EVTCHN_MAX_PORTS or no table. */
+struct evtchn *evtchn_get(const struct domain *d, evtchn_port_t port);
+/* The vCPU a channel notifies. */
+struct vcpu *evtchn_notify_vcpu(struct domain *d, const struct evtchn *chn);
+/* A free port (lowest first), 0 when the table is full. */
+evtchn_port_t evtchn_find_free(const struct domain *d);
+/* Commit steps: cannot fail; the caller decoded everything. */
+void evtchn_commit_bind_virq(struct domain *d, evtchn_port_t port, struct vcpu *v,
+			     uint32_t virq);
+void evtchn_commit_bind_ipi(struct domain *d, evtchn_port_t port, struct vcpu *v);
+void evtchn_commit_close(struct domain *d, evtchn_port_t port);
+void evtchn_commit_send(struct domain *d, evtchn_port_t port);
+
+/* 2-level delivery (event_2l.c). port < EVTCHN_MAX_PORTS. */
+void evtchn_2l_set_pending(struct domain *d, struct vcpu *v, evtchn_port_t port);
+void evtchn_2l_clear_pending(struct domain *d, evtchn_port_t port);
+void evtchn_2l_unmask(struct domain *d, struct vcpu *v, evtchn_port_t port);
+bool evtchn_2l_is_pending(const struct domain *d, evtchn_port_t port);
+bool evtchn_2l_is_masked(const struct domain *d, evtchn_port_t port);
+/* Set upcall_pending; if it was clear, kick v (wake it if blocked). */
+void evtchn_mark_upcall_pending(struct vcpu *v);
+/* Wake v if it blocks or polls, ending its poll. */
+void evtchn_kick(struct vcpu *v);
+
+/* Guest timers (evtchn_timer.c). */
+void evtchn_timers_init(struct vcpu *v);
+void evtchn_timers_stop(struct vcpu *v);
+void evtchn_singleshot_set(struct vcpu *v, uint64_t deadline_ns);
+void evtchn_singleshot_stop(struct vcpu *v);
+/* period_ns == 0 stops it. */
+void evtchn_periodic_set(struct vcpu *v, uint64_t period_ns);
+/* The poll timeout fired or an event ended the poll. */
+void evtchn_poll_end(struct vcpu *v);
 
 #endif

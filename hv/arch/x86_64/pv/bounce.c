@@ -11,13 +11,15 @@
 #include <arch/layout.h>
 #include <arch/pv.h>
 #include <hv/domain.h>
+#include <hv/event.h>
 #include <hv/guest_access.h>
 #include <hv/lib.h>
 #include <public/xen.h>
 
+/* Wherever the guest placed it (register_vcpu_info moves it). */
 struct vcpu_info *pv_vcpu_info(struct vcpu *v)
 {
-	return &v->domain->shared_info->vcpu_info[v->id];
+	return vcpu_info_of(v);
 }
 
 bool pv_bounce(struct vcpu *v, struct cpu_regs *r, const struct trap_bounce *tb)
@@ -122,10 +124,9 @@ void pv_inject_exception(struct vcpu *v, struct cpu_regs *r, unsigned int vec,
 
 void pv_deliver_events(struct vcpu *v, struct cpu_regs *r)
 {
-	struct vcpu_info *vi = pv_vcpu_info(v);
 	struct trap_bounce tb = { .eip = v->pv.event.address, .flags = TBF_INTERRUPT };
 
-	if (vi->evtchn_upcall_mask || !vi->evtchn_upcall_pending || tb.eip == 0) {
+	if (tb.eip == 0 || !evtchn_upcall_deliverable(v)) {
 		return;
 	}
 	pv_bounce(v, r, &tb);

@@ -13,6 +13,7 @@
 #include <arch/pv.h>
 #include <hv/arch.h>
 #include <hv/domain.h>
+#include <hv/event.h>
 #include <hv/lib.h>
 #include <public/callback.h>
 #include <public/errno.h>
@@ -44,6 +45,10 @@ void pv_toggle_guest_mode(struct vcpu *v)
 	}
 	v->pv.kernel_mode = !v->pv.kernel_mode;
 	pv_load_cr3(v);
+	/* A runstate copy that faulted under the user tables is retried now. */
+	if (v->pv.kernel_mode) {
+		runstate_retry(v);
+	}
 }
 
 void pv_state_save(struct vcpu *v)

@@ -1,0 +1,554 @@
+/*
+ * Fuzz harness for event channels, 2-level delivery, guest timers, block
+ * and poll (hv/common/evtchn*.c, event_2l.c, vcpu_info.c, timer.c,
+ * sched_block.c, vcpu_op.c) on the fake arch. The input is a program: a
+ * sequence of 8-byte steps, each one operation by a vCPU of one of two
+ * domains (A: 2 vCPUs, unprivileged; B: 3 vCPUs, privileged): the
+ * event_channel_op sub-ops with fuzzed arguments, VIRQs raised by the
+ * hypervisor, time passing with timers firing, set_timer_op and vcpu_op
+ * timers, block, poll, vcpu_info registration, the runstate area (with and
+ * without the update flag), and what the guest itself does to shared_info
+ * (mask a port, take an upcall the way Linux does).
+ *
+ * After every step it checks what the event code promises, never by
+ * calling its own helpers: every port state is in the table and
+ * consistent with the VIRQ tables and the use count; a closed port, port 0
+ * or a port beyond the table is never pending; every word with an unmasked
+ * pending port has its selector bit on some vCPU whose upcall is raised;
+ * a raised selector implies a raised upcall; a blocked vCPU has no
+ * deliverable upcall; a single-port poller is never asleep on a pending
+ * port; the memory model's counts (vcpu_info frames are held writable)
+ * stay consistent. While a vCPU sleeps in block or poll, the rest of the
+ * program runs inside the fake context switch, as other vCPUs would, until
+ * something wakes it. At the end every frame and timer must be returned.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fake_arch.h>
+#include <fake_time.h>
+#include <hv/domain.h>
+#include <hv/event.h>
+#include <hv/frame.h>
+#include <hv/hypercall.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <hv/sched.h>
+#include <hv/timer.h>
+#include <public/errno.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define check(cond)                        \
+	do {                               \
+		if (!(cond)) {             \
+			__builtin_trap();  \
+		}                          \
+	} while (0)
+
+#define NR_FRAMES  48
+#define ARG_VA     0x10000000ULL
+#define ARG_LEN    0x1000
+#define STEP_BYTES 8
+#define MAX_STEPS  512
+#define NR_DOMS    2
+
+static uint8_t arg_buf[ARG_LEN] __attribute__((aligned(64)));
+static uint8_t ro_buf[64] __attribute__((aligned(64)));
+static struct vcpu idle;
+static struct domain *doms[NR_DOMS];
+static mfn_t spare[NR_DOMS][2];	/* guest frames each domain may register */
+static uint64_t free_base;		/* free frames before the domains */
+static uint32_t mm_scratch[2 * NR_FRAMES];
+
+/* The program, and how far it has run (steps also run while a vCPU
+ * sleeps: see sleep_hook). */
+static const uint8_t *prog;
+static size_t next_step, total_steps;
+/* A vCPU whose block or poll hypercall has not returned yet (it sleeps, or
+ * woke but the calls above it on the stack have not unwound). */
+static bool busy[NR_DOMS][MAX_VCPUS_PER_DOM];
+
+static struct domain *make_domain(const char *name, unsigned int nvcpus, bool privileged)
+{
+	struct domain *d = domain_alloc(name);
+
+	check(d != NULL);
+	mm_domain_init(d);
+	d->shared_info_mfn = frame_alloc(FRAME_GUEST, d->id);
+	check(mfn_x(d->shared_info_mfn) != INVALID_MFN_RAW);
+	d->shared_info = arch_frame_map(d->shared_info_mfn);
+	memset(d->shared_info, 0, PAGE_SIZE);
+	check(evtchn_domain_init(d) == 0);
+	for (unsigned int i = 0; i < nvcpus; i++) {
+		struct vcpu *v = &d->vcpus[i];
+
+		v->id = i;
+		v->domain = d;
+		v->state = VCPU_RUNNABLE;
+		d->vcpu_count = i + 1;
+		evtchn_vcpu_init(v);
+		sched_add(v);
+	}
+	d->vcpus_alive = nvcpus;
+	d->privileged = privileged;
+	d->state = DOM_RUNNING;
+	return d;
+}
+
+static void world_init(void)
+{
+	fake_machine_boot(NR_FRAMES, 8);
+	fake_tsc_reset();
+	fake_timer_records_reset();
+	memset(&idle, 0, sizeof(idle));
+	check(arch_idle_vcpu_create(&idle) == 0);
+	sched_init(&idle);
+	memset(arg_buf, 0, sizeof(arg_buf));
+	fake_guest_map(ARG_VA, arg_buf, sizeof(arg_buf));
+	fake_guest_map_ro(ARG_VA + 0x10000, ro_buf, sizeof(ro_buf));
+	fake_time_set(1000000000ULL);
+	free_base = frame_free_count();
+	memset(busy, 0, sizeof(busy));
+	doms[0] = make_domain("a", 2, false);
+	doms[1] = make_domain("b", 3, true);
+	for (unsigned int i = 0; i < NR_DOMS; i++) {
+		for (unsigned int j = 0; j < 2; j++) {
+			spare[i][j] = frame_alloc(FRAME_GUEST, doms[i]->id);
+			check(mfn_x(spare[i][j]) != INVALID_MFN_RAW);
+			memset(arch_frame_map(spare[i][j]), 0, PAGE_SIZE);
+		}
+	}
+}
+
+static void world_fini(void)
+{
+	for (unsigned int i = 0; i < NR_DOMS; i++) {
+		for (unsigned int j = 0; j < doms[i]->vcpu_count; j++) {
+			sched_remove(&doms[i]->vcpus[j]);
+		}
+		evtchn_domain_destroy(doms[i]);
+		mm_domain_teardown(doms[i]);
+		domain_free_unstarted(doms[i]);
+	}
+	check(timer_next_deadline() == 0);
+	check(frame_free_count() == free_base);
+	arch_vcpu_destroy(&idle);
+	fake_switch_reset();
+	fake_machine_fini();
+}
+
+/* ---- invariants ---------------------------------------------------------------- */
+
+/* The checks are the harness's, not code under test: no coverage feedback
+ * from their loops (it would only slow the fuzzer down), ASan stays on. */
+#if defined(__clang__)
+#define harness_only __attribute__((no_sanitize("coverage"), noinline))
+#define harness_inline __attribute__((no_sanitize("coverage"))) inline
+#else
+#define harness_only __attribute__((noinline))
+#define harness_inline inline
+#endif
+
+harness_inline static bool bit(const uint64_t *words, unsigned int n)
+{
+	return (words[n / 64] >> (n % 64)) & 1;
+}
+
+harness_inline static bool per_vcpu_virq(unsigned int virq)
+{
+	return virq == VIRQ_TIMER || virq == VIRQ_DEBUG || virq == 7 || virq == 13;
+}
+
+harness_only static void check_domain(struct domain *d)
+{
+	const struct shared_info *s = d->shared_info;
+	unsigned int used = 0;
+	uint8_t virq_refs[EVTCHN_MAX_PORTS];
+
+	memset(virq_refs, 0, sizeof(virq_refs));
+
+	/* VIRQ tables point at VIRQ ports of the right VIRQ and vCPU. */
+	for (unsigned int i = 0; i < d->vcpu_count; i++) {
+		const struct vcpu *v = &d->vcpus[i];
+
+		for (unsigned int q = 0; q < NR_VIRQS; q++) {
+			evtchn_port_t p = v->event.virq_to_port[q];
+			const struct evtchn *chn;
+
+			if (p == 0) {
+				continue;
+			}
+			check(p < EVTCHN_MAX_PORTS);
+			chn = &d->event.table[p / EVTCHN_PER_FRAME][p % EVTCHN_PER_FRAME];
+			check(chn->state == ECS_VIRQ && chn->virq == q);
+			if (per_vcpu_virq(q)) {
+				check(chn->notify_vcpu == i);
+			} else {
+				check(i == 0);
+			}
+			virq_refs[p]++;
+		}
+	}
+	for (unsigned int p = 0; p < EVTCHN_MAX_PORTS; p++) {
+		const struct evtchn *chn = &d->event.table[p / EVTCHN_PER_FRAME][p % EVTCHN_PER_FRAME];
+
+		switch (chn->state) {
+		case ECS_FREE:
+			check(!bit(s->evtchn_pending, p));	/* never delivered */
+			check(virq_refs[p] == 0);
+			break;
+		case ECS_RESERVED:
+			check(p == 0);
+			check(!bit(s->evtchn_pending, p));
+			used++;
+			break;
+		case ECS_VIRQ:
+			check(virq_refs[p] == 1);
+			check(chn->notify_vcpu < d->vcpu_count);
+			used++;
+			break;
+		case ECS_IPI:
+			check(virq_refs[p] == 0);
+			check(chn->notify_vcpu < d->vcpu_count);
+			used++;
+			break;
+		default:
+			check(0);	/* no state outside those that exist yet */
+		}
+	}
+	check(d->event.table[0][0].state == ECS_RESERVED);
+	check(used == d->event.ports_used);
+	/* Nothing beyond the table is ever pending. */
+	for (unsigned int w = EVTCHN_MAX_PORTS / 64; w < EVTCHN_2L_NR_CHANNELS / 64; w++) {
+		check(s->evtchn_pending[w] == 0);
+	}
+	/* Unmasked pending words are announced on some vCPU. */
+	for (unsigned int w = 0; w < 64; w++) {
+		bool announced = false;
+
+		if ((s->evtchn_pending[w] & ~s->evtchn_mask[w]) == 0) {
+			continue;
+		}
+		for (unsigned int i = 0; i < d->vcpu_count; i++) {
+			const struct vcpu_info *vi = vcpu_info_of(&d->vcpus[i]);
+
+			if (((vi->evtchn_pending_sel >> w) & 1) && vi->evtchn_upcall_pending) {
+				announced = true;
+			}
+		}
+		check(announced);
+	}
+	for (unsigned int i = 0; i < d->vcpu_count; i++) {
+		struct vcpu *v = &d->vcpus[i];
+		const struct vcpu_info *vi = vcpu_info_of(v);
+
+		check(vi->evtchn_pending_sel == 0 || vi->evtchn_upcall_pending);
+		if (v->state == VCPU_BLOCKED) {
+			check(!evtchn_upcall_deliverable(v));
+		}
+		if (v->event.polling) {
+			check(v->state == VCPU_BLOCKED);
+			if (!v->event.poll_any) {
+				check(!bit(s->evtchn_pending, v->event.poll_port));
+			}
+		} else {
+			check(!timer_pending(&v->event.poll_timer));
+		}
+	}
+}
+
+/* ---- the program ----------------------------------------------------------------- */
+
+static int64_t call(int64_t (*fn)(struct vcpu *, const struct hypercall_args *), struct vcpu *curr,
+		    uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	struct hypercall_args args = { { a0, a1, a2, 0, 0, 0 } };
+
+	return fn(curr, &args);
+}
+
+static int64_t do_set_vm_assist(struct vcpu *v, bool on)
+{
+	return call(do_vm_assist, v, on ? VMASST_CMD_enable : VMASST_CMD_disable,
+		    VMASST_TYPE_runstate_update_flag, 0);
+}
+
+/* Mostly ports that exist, sometimes the edges. */
+static evtchn_port_t pick_port(uint8_t b, uint8_t c)
+{
+	switch (b >> 5) {
+	case 0:
+		return 0;
+	case 1:
+		return EVTCHN_MAX_PORTS - 1 + (c % 3);
+	case 2:
+		return c % 2 ? 0xffffffffU : EVTCHN_2L_NR_CHANNELS - 1;
+	default:
+		return (evtchn_port_t)(b & 0x1f) + (c & 1) * 32;
+	}
+}
+
+static int64_t evtchn_op(struct vcpu *curr, unsigned int cmd, const void *op, size_t len, bool ro)
+{
+	if (ro) {
+		memcpy(ro_buf, op, len);
+		return call(do_event_channel_op, curr, cmd, ARG_VA + 0x10000, 0);
+	}
+	memcpy(arg_buf, op, len);
+	return call(do_event_channel_op, curr, cmd, ARG_VA, 0);
+}
+
+/* What Linux's upcall handler does on v: take the selector, clear the
+ * upcall, and handle (clear) every unmasked pending port of those words. */
+static void guest_upcall(struct vcpu *v)
+{
+	struct vcpu_info *vi = vcpu_info_of(v);
+	struct shared_info *s = v->domain->shared_info;
+	uint64_t sel;
+
+	vi->evtchn_upcall_pending = 0;
+	sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+	for (unsigned int w = 0; w < 64; w++) {
+		if ((sel >> w) & 1) {
+			__atomic_fetch_and(&s->evtchn_pending[w], s->evtchn_mask[w], __ATOMIC_SEQ_CST);
+		}
+	}
+}
+
+static bool *busy_flag(struct vcpu *v)
+{
+	return &busy[v->domain == doms[0] ? 0 : 1][v->id];
+}
+
+static void step(const uint8_t *st)
+{
+	struct domain *d = doms[st[1] % NR_DOMS];
+	struct vcpu *v = &d->vcpus[(st[1] >> 1) % d->vcpu_count];
+	/* Only a vCPU on the CPU makes hypercalls or touches its vcpu_info. */
+	bool running = v->state == VCPU_RUNNABLE && !*busy_flag(v);
+	uint32_t w32 = (uint32_t)st[4] | (uint32_t)st[5] << 8 | (uint32_t)st[6] << 16 |
+		       (uint32_t)st[7] << 24;
+	evtchn_port_t port = pick_port(st[2], st[3]);
+	bool ro = (st[0] & 0x80) != 0;
+
+	switch ((st[0] & 0x7f) % 22) {
+	case 0: {
+		struct evtchn_bind_virq b = { .virq = st[2] % (NR_VIRQS + 2), .vcpu = st[3] % 4 };
+
+		if (running) {
+			evtchn_op(v, EVTCHNOP_bind_virq, &b, sizeof(b), ro);
+		}
+		break;
+	}
+	case 1:
+	case 2: {
+		struct evtchn_bind_ipi b = { .vcpu = st[3] % 4 };
+
+		if (running) {
+			evtchn_op(v, EVTCHNOP_bind_ipi, &b, sizeof(b), ro);
+		}
+		break;
+	}
+	case 3:
+	case 4:
+		if (running) {
+			evtchn_op(v, EVTCHNOP_send, &port, sizeof(port), false);
+		}
+		break;
+	case 5:
+		if (running) {
+			evtchn_op(v, EVTCHNOP_close, &port, sizeof(port), false);
+		}
+		break;
+	case 6: {
+		static const domid_t doms_named[] = { DOMID_SELF, 1, 2, 3, 0, DOMID_INVALID };
+		struct evtchn_status s = { .dom = doms_named[st[4] % 6], .port = port };
+
+		if (running) {
+			evtchn_op(v, EVTCHNOP_status, &s, sizeof(s), ro);
+		}
+		break;
+	}
+	case 7:
+		if (running) {
+			evtchn_op(v, EVTCHNOP_unmask, &port, sizeof(port), false);
+		}
+		break;
+	case 8: {
+		struct evtchn_bind_vcpu b = { .port = port, .vcpu = st[4] % 4 };
+
+		if (running) {
+			evtchn_op(v, EVTCHNOP_bind_vcpu, &b, sizeof(b), false);
+		}
+		break;
+	}
+	case 9:
+		if (running && port < EVTCHN_2L_NR_CHANNELS) {
+			d->shared_info->evtchn_mask[port / 64] |= 1ULL << (port % 64);
+		}
+		break;
+	case 10:
+		if (running) {
+			guest_upcall(v);
+		}
+		break;
+	case 11:
+		evtchn_send_virq(v, st[2] % (NR_VIRQS + 1));
+		break;
+	case 12:
+		fake_time_advance(w32 & 0x3ffffff);	/* up to ~67 ms */
+		timer_run_expired(arch_time_ns());
+		break;
+	case 13:
+		if (running) {
+			uint64_t t = (st[2] & 1) ? arch_time_ns() + (w32 & 0xffffff) : w32;
+
+			call(do_set_timer_op, v, t, 0, 0);
+		}
+		break;
+	case 14:
+		if (running) {
+			struct vcpu_set_singleshot_timer t = {
+				.timeout_abs_ns = arch_time_ns() + (w32 & 0xffffff) - 0x10000,
+				.flags = st[2] & 1,
+			};
+			struct vcpu_set_periodic_timer p = { .period_ns = w32 };
+			unsigned int cmd = 6 + st[3] % 4;	/* periodic/singleshot set/stop */
+
+			memcpy(arg_buf, cmd == VCPUOP_set_periodic_timer ? (void *)&p : (void *)&t,
+			       cmd == VCPUOP_set_periodic_timer ? sizeof(p) : sizeof(t));
+			call(do_vcpu_op, v, cmd, st[2] >> 1 & 3, ARG_VA);
+		}
+		break;
+	case 15:
+		if (running) {
+			*busy_flag(v) = true;
+			sched_op_block(v);
+			*busy_flag(v) = false;
+		}
+		break;
+	case 16:
+		if (running) {
+			evtchn_port_t ports[3] = { port, pick_port(st[4], st[5]), pick_port(st[5], 0) };
+			struct sched_poll p = {
+				.ports = ARG_VA + 0x100,
+				.nr_ports = st[6] % 4,
+				.timeout = (st[7] & 1) ? arch_time_ns() + (w32 & 0xfffff) : 0,
+			};
+
+			memcpy(arg_buf, &p, sizeof(p));
+			memcpy(arg_buf + 0x100, ports, sizeof(ports));
+			*busy_flag(v) = true;
+			sched_op_poll(v, ARG_VA);
+			*busy_flag(v) = false;
+		}
+		break;
+	case 17:
+		if (running) {
+			unsigned int target = st[4] % 4;
+			/* Valid offsets give each vCPU its own 64 bytes: two vcpu_infos
+			 * laid over each other are the guest's own garbage (Xen allows
+			 * it) and would defeat the checks. Invalid ones are odd or
+			 * past the page. */
+			uint32_t offset = st[3] & 0x80 ? (st[3] & 0x40 ? 4033U + st[3] : st[3] | 1U)
+						       : (st[3] & 7) * 512U + target * 64U;
+			struct vcpu_register_vcpu_info r = {
+				.mfn = mfn_x(spare[st[2] % NR_DOMS][st[2] >> 1 & 1]),
+				.offset = offset,
+			};
+
+			memcpy(arg_buf, &r, sizeof(r));
+			call(do_vcpu_op, v, VCPUOP_register_vcpu_info, target, ARG_VA);
+		}
+		break;
+	case 18:
+		if (running) {
+			call(do_event_channel_op, v, w32 % 20, ARG_VA, 0);
+		}
+		break;
+	case 19: {
+		static const uint64_t areas[] = {
+			0, ARG_VA + 0x800, ARG_VA + ARG_LEN - 16, 0x5000, 0xffff800000000000ULL,
+			ARG_VA + 0x10000, 0x00007fffffffffe0ULL, ARG_VA + 0x801,
+		};
+		struct vcpu_register_runstate_memory_area a = { .addr = areas[st[2] % 8] };
+
+		if (running) {
+			memcpy(arg_buf, &a, sizeof(a));
+			call(do_vcpu_op, v, VCPUOP_register_runstate_memory_area, st[3] % 4, ARG_VA);
+		}
+		break;
+	}
+	case 20:
+		/* The scheduler: v leaves or takes the CPU (its address space is
+		 * the one loaded in this fake), or the guest enters kernel mode. */
+		if (st[2] & 0x10) {
+			runstate_retry(v);
+		} else if (st[2] & 0x20) {
+			runstate_change(v, st[3] % 5);
+		} else {
+			runstate_update(v, st[3] % 5);
+		}
+		if (st[2] & 1) {
+			check(do_set_vm_assist(v, st[2] & 2) == 0);
+		}
+		break;
+	default:
+		/* The guest leaves its upcall mask open or closed. */
+		if (running) {
+			vcpu_info_of(v)->evtchn_upcall_mask = st[2] & 1;
+			/* Opening it with an upcall due takes the upcall. */
+			if (evtchn_upcall_deliverable(v)) {
+				guest_upcall(v);
+			}
+		}
+		break;
+	}
+}
+
+/* Run steps until the program ends, or until sleeper (if any) is woken. */
+static void run_program(struct vcpu *sleeper)
+{
+	while (next_step < total_steps) {
+		if (sleeper != NULL && sleeper->state != VCPU_BLOCKED) {
+			return;
+		}
+		step(prog + next_step++ * STEP_BYTES);
+		for (unsigned int k = 0; k < NR_DOMS; k++) {
+			char why[160];
+
+			check_domain(doms[k]);
+			/* vcpu_info holds are the memory model's references. */
+			check(mm_check_invariants(doms[k], mm_scratch, ARRAY_SIZE(mm_scratch), why,
+						  sizeof(why)) == 0);
+		}
+	}
+}
+
+/*
+ * The fake arch_context_switch returns at once; on the machine, a vCPU
+ * that blocked is switched back in only once woken. So while prev sleeps,
+ * the rest of the program runs here (a vCPU blocking in there nests).
+ */
+static void sleep_hook(struct vcpu *prev, struct vcpu *next)
+{
+	(void)next;
+	if (prev->domain != NULL && prev->state == VCPU_BLOCKED) {
+		run_program(prev);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	world_init();
+	fake_switch_set_hook(sleep_hook);
+	prog = data;
+	next_step = 0;
+	total_steps = MIN(size / STEP_BYTES, (size_t)MAX_STEPS);
+	run_program(NULL);
+	fake_switch_set_hook(NULL);
+	world_fini();
+	return 0;
+}

@@ -1,0 +1,167 @@
+/*
+ * A small world for the event tests (test_evtchn*.c, test_timer.c,
+ * test_vcpu_op.c) on the fake arch: a machine, an idle vCPU and the
+ * scheduler, domains with a shared_info frame, event state and n vCPUs, and
+ * a guest buffer mapped at GUEST_VA for hypercall arguments. Everything is
+ * the real portable code; only the arch is fake.
+ */
+#ifndef TEST_EVTCHN_ENV_H
+#define TEST_EVTCHN_ENV_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fake_arch.h>
+#include <fake_time.h>
+#include <hv/domain.h>
+#include <hv/event.h>
+#include <hv/frame.h>
+#include <hv/hypercall.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <hv/sched.h>
+#include <hv/timer.h>
+#include <public/errno.h>
+
+#define ENV_FRAMES 512
+#define GUEST_VA   0x10000000ULL
+#define GUEST_LEN  (2 * PAGE_SIZE)
+
+static struct vcpu env_idle;
+static uint8_t guest_buf[GUEST_LEN] __attribute__((aligned(64)));
+static uint64_t env_free_at_start;
+
+static inline void env_boot(void)
+{
+	fake_machine_boot(ENV_FRAMES, 16);
+	fake_tsc_reset();
+	fake_timer_records_reset();
+	memset(&env_idle, 0, sizeof(env_idle));
+	assert_int_equal(arch_idle_vcpu_create(&env_idle), 0);
+	sched_init(&env_idle);
+	schedule(&env_idle);
+	fake_switch_reset();
+	env_free_at_start = frame_free_count();
+	memset(guest_buf, 0, sizeof(guest_buf));
+	fake_guest_map(GUEST_VA, guest_buf, sizeof(guest_buf));
+}
+
+/* A running domain with nvcpus runnable vCPUs (queued on the scheduler). */
+static inline struct domain *env_domain(const char *name, unsigned int nvcpus)
+{
+	struct domain *d = domain_alloc(name);
+	mfn_t si;
+
+	assert_non_null(d);
+	mm_domain_init(d);
+	si = frame_alloc(FRAME_GUEST, d->id);
+	assert_true(mfn_x(si) != INVALID_MFN_RAW);
+	d->shared_info_mfn = si;
+	d->shared_info = arch_frame_map(si);
+	memset(d->shared_info, 0, PAGE_SIZE);
+	assert_int_equal(evtchn_domain_init(d), 0);
+	for (unsigned int i = 0; i < nvcpus; i++) {
+		struct vcpu *v = &d->vcpus[i];
+
+		v->id = i;
+		v->domain = d;
+		v->state = VCPU_RUNNABLE;
+		d->vcpu_count = i + 1;
+		evtchn_vcpu_init(v);
+		sched_add(v);
+	}
+	d->vcpus_alive = nvcpus;
+	d->state = DOM_RUNNING;
+	return d;
+}
+
+static inline void env_domain_free(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->vcpu_count; i++) {
+		sched_remove(&d->vcpus[i]);
+	}
+	/* The order the lead's teardown must keep: events, then memory. */
+	evtchn_domain_destroy(d);
+	mm_domain_teardown(d);
+	domain_free_unstarted(d);
+}
+
+/* Free every domain, check nothing leaked (frames, timers), end the machine. */
+static inline void env_shutdown(void)
+{
+	for (domid_t id = 1; id <= MAX_DOMAINS; id++) {
+		struct domain *d = domain_by_id(id);
+
+		if (d != NULL) {
+			env_domain_free(d);
+		}
+	}
+	/* The scheduler's slice timer goes with the scheduler. */
+	sched_init(&env_idle);
+	assert_int_equal(timer_next_deadline(), 0);
+	assert_int_equal(frame_free_count(), env_free_at_start);
+	arch_vcpu_destroy(&env_idle);
+	fake_switch_reset();
+	fake_machine_fini();
+}
+
+/* Call a hypercall handler with up to three arguments. */
+static inline int64_t env_call(int64_t (*fn)(struct vcpu *, const struct hypercall_args *),
+			       struct vcpu *curr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	struct hypercall_args args = { { a0, a1, a2, 0, 0, 0 } };
+
+	return fn(curr, &args);
+}
+
+/* event_channel_op(cmd, struct at GUEST_VA) with the struct copied in and
+ * back out; returns the hypercall's result. */
+static inline int64_t env_evtchn(struct vcpu *curr, unsigned int cmd, void *op, size_t len)
+{
+	int64_t rc;
+
+	memcpy(guest_buf, op, len);
+	rc = env_call(do_event_channel_op, curr, cmd, GUEST_VA, 0);
+	memcpy(op, guest_buf, len);
+	return rc;
+}
+
+static inline evtchn_port_t env_bind_virq(struct vcpu *curr, uint32_t virq, uint32_t vcpu)
+{
+	struct evtchn_bind_virq b = { .virq = virq, .vcpu = vcpu };
+
+	assert_int_equal(env_evtchn(curr, EVTCHNOP_bind_virq, &b, sizeof(b)), 0);
+	assert_true(b.port != 0 && b.port < EVTCHN_MAX_PORTS);
+	return b.port;
+}
+
+static inline evtchn_port_t env_bind_ipi(struct vcpu *curr, uint32_t vcpu)
+{
+	struct evtchn_bind_ipi b = { .vcpu = vcpu };
+
+	assert_int_equal(env_evtchn(curr, EVTCHNOP_bind_ipi, &b, sizeof(b)), 0);
+	assert_true(b.port != 0 && b.port < EVTCHN_MAX_PORTS);
+	return b.port;
+}
+
+static inline int64_t env_port_op(struct vcpu *curr, unsigned int cmd, evtchn_port_t port)
+{
+	evtchn_port_t p = port;
+
+	return env_evtchn(curr, cmd, &p, sizeof(p));
+}
+
+static inline bool env_pending(struct domain *d, evtchn_port_t port)
+{
+	return (d->shared_info->evtchn_pending[port / 64] >> (port % 64)) & 1;
+}
+
+static inline void env_mask(struct domain *d, evtchn_port_t port)
+{
+	d->shared_info->evtchn_mask[port / 64] |= 1ULL << (port % 64);
+}
+
+#endif
