@@ -18,3 +18,9 @@ if [ -s "$log" ]; then
 	exit 1
 fi
 echo "ok 1 - sparse: no findings (guest pointers only through copy_*_guest)" >"$out"
+if msg=$(python3 scripts/mediation-table.py --check); then
+	echo "ok 2 - SECURITY.md's mediation table matches the dispatch table" >>"$out"
+else
+	echo "not ok 2 - $msg" >>"$out"
+	exit 1
+fi
