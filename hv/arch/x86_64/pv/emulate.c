@@ -50,23 +50,6 @@ static bool decode_at_rip(struct vcpu *v, const struct cpu_regs *r, struct insn 
 	return n > 0 && insn_decode(in, buf, n) == INSN_OK;
 }
 
-/* The guest's registers in encoding order (rax, rcx, ..., r15) and back. */
-static void regs_to_gpr(const struct cpu_regs *r, uint64_t g[16])
-{
-	g[0] = r->rax; g[1] = r->rcx; g[2] = r->rdx; g[3] = r->rbx;
-	g[4] = r->rsp; g[5] = r->rbp; g[6] = r->rsi; g[7] = r->rdi;
-	g[8] = r->r8; g[9] = r->r9; g[10] = r->r10; g[11] = r->r11;
-	g[12] = r->r12; g[13] = r->r13; g[14] = r->r14; g[15] = r->r15;
-}
-
-static void gpr_to_regs(const uint64_t g[16], struct cpu_regs *r)
-{
-	r->rax = g[0]; r->rcx = g[1]; r->rdx = g[2]; r->rbx = g[3];
-	r->rsp = g[4]; r->rbp = g[5]; r->rsi = g[6]; r->rdi = g[7];
-	r->r8 = g[8]; r->r9 = g[9]; r->r10 = g[10]; r->r11 = g[11];
-	r->r12 = g[12]; r->r13 = g[13]; r->r14 = g[14]; r->r15 = g[15];
-}
-
 bool pv_emulate_forced(struct vcpu *v, struct cpu_regs *r)
 {
 	struct insn in;
@@ -148,7 +131,7 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *r)
 	if (!v->pv.kernel_mode || !decode_at_rip(v, r, &in)) {
 		return false;
 	}
-	regs_to_gpr(r, g);
+	pv_regs_to_gpr(r, g);
 	switch (in.kind) {
 	case INSN_CLI:
 	case INSN_STI:
@@ -176,7 +159,7 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *r)
 		break;
 	case INSN_MOV_FROM_CR:
 		g[in.rm_reg] = read_cr(v, in.reg);
-		gpr_to_regs(g, r);
+		pv_gpr_to_regs(g, r);
 		break;
 	case INSN_MOV_TO_CR:
 		if (!write_cr(v, in.reg, g[in.rm_reg])) {
@@ -188,7 +171,7 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *r)
 		int64_t dr = pv_get_debugreg(v, (unsigned int)in.reg);
 
 		g[in.rm_reg] = (uint64_t)dr;
-		gpr_to_regs(g, r);
+		pv_gpr_to_regs(g, r);
 		break;
 	}
 	case INSN_MOV_TO_DR:

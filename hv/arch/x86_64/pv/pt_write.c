@@ -29,22 +29,6 @@
 #define FLAG_SF (1ULL << 7)
 #define FLAG_OF (1ULL << 11)
 
-static void to_gpr(const struct cpu_regs *r, uint64_t g[16])
-{
-	g[0] = r->rax; g[1] = r->rcx; g[2] = r->rdx; g[3] = r->rbx;
-	g[4] = r->rsp; g[5] = r->rbp; g[6] = r->rsi; g[7] = r->rdi;
-	g[8] = r->r8; g[9] = r->r9; g[10] = r->r10; g[11] = r->r11;
-	g[12] = r->r12; g[13] = r->r13; g[14] = r->r14; g[15] = r->r15;
-}
-
-static void from_gpr(const uint64_t g[16], struct cpu_regs *r)
-{
-	r->rax = g[0]; r->rcx = g[1]; r->rdx = g[2]; r->rbx = g[3];
-	r->rsp = g[4]; r->rbp = g[5]; r->rsi = g[6]; r->rdi = g[7];
-	r->r8 = g[8]; r->r9 = g[9]; r->r10 = g[10]; r->r11 = g[11];
-	r->r12 = g[12]; r->r13 = g[13]; r->r14 = g[14]; r->r15 = g[15];
-}
-
 static uint64_t width_mask(unsigned int bytes)
 {
 	return bytes == 8 ? ~0ULL : (1ULL << (bytes * 8)) - 1;
@@ -89,7 +73,7 @@ bool pv_emulate_pt_write(struct vcpu *v, struct cpu_regs *r, uint64_t cr2)
 	if (n == 0 || insn_decode(&in, buf, n) != INSN_OK || !in.mem) {
 		return false;
 	}
-	to_gpr(r, g);
+	pv_regs_to_gpr(r, g);
 	memcpy(ir.gpr, g, sizeof(g));
 	ir.rip = r->rip;
 	ir.fs_base = v->pv.fs_base;
@@ -174,7 +158,7 @@ bool pv_emulate_pt_write(struct vcpu *v, struct cpu_regs *r, uint64_t cr2)
 	default:
 		break;
 	}
-	from_gpr(g, r);
+	pv_gpr_to_regs(g, r);
 	r->rip += in.len;
 	return true;
 }

@@ -59,6 +59,10 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *r);	/* from #GP */
 bool pv_emulate_forced(struct vcpu *v, struct cpu_regs *r);	/* from #UD */
 bool pv_emulate_pt_write(struct vcpu *v, struct cpu_regs *r, uint64_t cr2);	/* from #PF */
 
+/* Registers in the decoder's encoding order (rax, rcx, ..., r15) and back. */
+void pv_regs_to_gpr(const struct cpu_regs *r, uint64_t g[16]);
+void pv_gpr_to_regs(const uint64_t g[16], struct cpu_regs *r);
+
 /* CPUID as guests see it, and the MSRs they may touch. */
 void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
 	      uint32_t *c, uint32_t *d);
