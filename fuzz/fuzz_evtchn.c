@@ -132,6 +132,8 @@ static void world_fini(void)
 		mm_domain_teardown(doms[i]);
 		domain_free_unstarted(doms[i]);
 	}
+	/* The scheduler's slice timer goes with the scheduler. */
+	sched_init(&idle);
 	check(timer_next_deadline() == 0);
 	check(frame_free_count() == free_base);
 	arch_vcpu_destroy(&idle);
