@@ -32,6 +32,7 @@ struct pv_vcpu {
 	bool nmi_pending;
 	bool in_multicall;			/* no nesting, no iret inside */
 	uint64_t cr4;				/* the guest's view, never loaded */
+	uint16_t sel_ds, sel_es, sel_fs, sel_gs;	/* data selectors, saved on switch-out */
 };
 
 struct vcpu;

@@ -51,8 +51,40 @@ void pv_toggle_guest_mode(struct vcpu *v)
 	}
 }
 
+#define SEG_READ(seg, out) __asm__ volatile("movw %%" seg ", %0" : "=r"(out))
+
+/*
+ * Load a data selector the guest had; one that does not load under the
+ * next vCPU's GDT (it may have changed) becomes null rather than a fault in
+ * the hypervisor: the exception table sends #GP/#NP to the fallback.
+ */
+#define SEG_LOAD_SAFE(seg, sel)                                                  \
+	__asm__ volatile("1: movw %w0, %%" seg "\n\t"                            \
+			 "jmp 3f\n"                                                \
+			 "2: movw %w1, %%" seg "\n"                                \
+			 "3:\n"                                                    \
+			 ".pushsection .ex_table, \"a\"\n\t.quad 1b, 2b\n.popsection" \
+			 :                                                         \
+			 : "r"(sel), "r"(0)                                        \
+			 : "memory")
+
+static void load_data_selectors(const struct vcpu *v)
+{
+	SEG_LOAD_SAFE("ds", v->pv.sel_ds);
+	SEG_LOAD_SAFE("es", v->pv.sel_es);
+	SEG_LOAD_SAFE("fs", v->pv.sel_fs);
+	/* Loading %gs rewrites the active GS base, which is ours while in the
+	 * hypervisor: put it back right after (interrupts are off). */
+	SEG_LOAD_SAFE("gs", v->pv.sel_gs);
+	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)&cpu0_info);
+}
+
 void pv_state_save(struct vcpu *v)
 {
+	SEG_READ("ds", v->pv.sel_ds);
+	SEG_READ("es", v->pv.sel_es);
+	SEG_READ("fs", v->pv.sel_fs);
+	SEG_READ("gs", v->pv.sel_gs);
 	v->pv.fs_base = rdmsr(MSR_FS_BASE);
 	if (v->pv.kernel_mode) {
 		v->pv.gs_base_kernel = rdmsr(MSR_KERNEL_GS_BASE);
@@ -88,6 +120,8 @@ static void set_cr0_ts(bool on)
 void pv_state_load(struct vcpu *v)
 {
 	gdt_load_guest(v->arch.gdt, v->arch.gdt_nr);
+	/* Selectors first: loading %fs/%gs resets their bases. */
+	load_data_selectors(v);
 	wrmsr(MSR_FS_BASE, v->pv.fs_base);
 	wrmsr(MSR_KERNEL_GS_BASE, v->pv.kernel_mode ? v->pv.gs_base_kernel : v->pv.gs_base_user);
 	load_debugregs(v);
