@@ -84,6 +84,28 @@ void gdt_load_guest(const mfn_t *frames, unsigned int nr)
 	}
 }
 
+/*
+ * Point LDTR at the LDT area for ents descriptors, every page unmapped: the
+ * first access to each faults and is mapped from the guest's frames after
+ * the memory model checks them (pv_ldt_fault). ents 0: no LDT at all.
+ */
+void ldt_load_guest(uint32_t ents)
+{
+	uint64_t base = LDT_VIRT_BASE;
+
+	for (unsigned int i = 0; i < LDT_PAGES; i++) {
+		gdt_area_unmap(GDT_GUEST_PAGES + 2 + i);
+	}
+	if (ents == 0) {
+		__asm__ volatile("lldt %w0" : : "r"(0));
+		return;
+	}
+	gdt[HV_LDT >> 3] = ((uint64_t)ents * 8 - 1) | ((base & 0xffffff) << 16) | (0x82ULL << 40) |
+			   (((base >> 24) & 0xff) << 56);
+	gdt[(HV_LDT >> 3) + 1] = base >> 32;
+	__asm__ volatile("lldt %w0" : : "r"(HV_LDT));
+}
+
 void desc_init(void)
 {
 	struct desc_ptr gdtr = { sizeof(gdt) - 1, GDT_VIRT_BASE };

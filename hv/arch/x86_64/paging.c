@@ -213,6 +213,15 @@ void gdt_area_map(unsigned int page, uint64_t phys, bool writable)
 	       _PAGE_PRESENT | _PAGE_RW);
 }
 
+void gdt_area_unmap(unsigned int page)
+{
+	uint64_t va = GDT_VIRT_BASE + (uint64_t)page * PAGE_SIZE;
+	uint64_t *l1 = pt_walk(va, 1, _PAGE_PRESENT | _PAGE_RW);
+
+	l1[pt_index(va, 1)] = 0;
+	invlpg(va);
+}
+
 uint64_t hv_virt_to_phys(const void *p)
 {
 	return virt_to_phys(p);

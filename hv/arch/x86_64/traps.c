@@ -147,6 +147,9 @@ void trap_dispatch(struct cpu_regs *r)
 		return;
 	}
 	if (!from_guest) {
+		if (r->vector == 14 && pv_ldt_fault_hv(cpu0_info.current, read_cr2())) {
+			return;
+		}
 		/* Guest accesses (#PF) and guest selector loads (#GP, #NP, #SS). */
 		if ((r->vector == 14 || r->vector == 13 || r->vector == 11 || r->vector == 12) &&
 		    ex_fixup(r)) {

@@ -141,8 +141,14 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
 	arch_set_stack_top(stack_top(next));
 	if (next->domain != NULL) {
 		pv_state_load(next);
-	} else if (read_cr3() != (mfn_x(next->arch.cr3) << PAGE_SHIFT)) {
-		write_cr3(mfn_x(next->arch.cr3) << PAGE_SHIFT);
+	} else {
+		/* Idle: nothing of the last guest's descriptor frames stays mapped
+		 * (its frames may be freed and reused while we idle). */
+		gdt_load_guest(NULL, 0);
+		ldt_load_guest(0);
+		if (read_cr3() != (mfn_x(next->arch.cr3) << PAGE_SHIFT)) {
+			write_cr3(mfn_x(next->arch.cr3) << PAGE_SHIFT);
+		}
 	}
 	switch_stacks(&prev->arch.hv_rsp, next->arch.hv_rsp);
 }

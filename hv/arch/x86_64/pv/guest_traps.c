@@ -67,7 +67,7 @@ void pv_guest_exception(struct vcpu *v, struct cpu_regs *r)
 	case VEC_PF: {
 		uint64_t cr2 = read_cr2();
 
-		if (pv_emulate_pt_write(v, r, cr2)) {
+		if (pv_ldt_fault(v, r, cr2) || pv_emulate_pt_write(v, r, cr2)) {
 			return;
 		}
 		pv_vcpu_info(v)->arch.cr2 = cr2;

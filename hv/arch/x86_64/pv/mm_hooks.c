@@ -3,8 +3,7 @@
  * reload when a vCPU's root changes, and the guest's GDT frames mapped into
  * the GDT area (read-only: they are typed descriptor frames, checked by the
  * memory model). One CPU, no global guest mappings: a CR3 write flushes all.
- * LDTs are recorded by the memory model but not mapped yet: an LDT selector
- * faults in the guest (#GP), which it sees as a missing LDT.
+ * The LDT is mapped lazily, page by page, as the CPU first touches it.
  */
 #include <arch/cpu.h>
 #include <arch/layout.h>
@@ -66,8 +65,48 @@ void arch_pv_gdt_changed(struct vcpu *v, const mfn_t *frames, unsigned int nr,
 
 void arch_pv_ldt_changed(struct vcpu *v, uint64_t base, uint32_t ents)
 {
-	(void)v;
 	(void)base;
-	(void)ents;
-	/* LDTR stays null: nothing was ever mapped, nothing to unmap. */
+	v->arch.ldt_ents = ents;
+	if (cpu0_info.current == v) {
+		ldt_load_guest(ents);
+	}
+}
+
+static bool in_ldt_area(uint64_t a)
+{
+	return a >= LDT_VIRT_BASE && a < LDT_VIRT_BASE + (uint64_t)LDT_PAGES * PAGE_SIZE;
+}
+
+/* Map the LDT page holding a, if the memory model accepts its frame. */
+static bool ldt_map(struct vcpu *v, uint64_t a)
+{
+	unsigned int page = (unsigned int)((a - LDT_VIRT_BASE) >> PAGE_SHIFT);
+	mfn_t m;
+
+	if (mm_ldt_fault(v, page, &m) != 0) {
+		return false;
+	}
+	/* Read-only: the frame is a typed descriptor page now. */
+	gdt_area_map(GDT_GUEST_PAGES + 2 + page, mfn_x(m) << PAGE_SHIFT, false);
+	return true;
+}
+
+bool pv_ldt_fault_hv(struct vcpu *v, uint64_t cr2)
+{
+	/* Our own selector reload on a vCPU switch touched the guest's LDT. */
+	return v != NULL && v->domain != NULL && in_ldt_area(cr2) && ldt_map(v, cr2);
+}
+
+bool pv_ldt_fault(struct vcpu *v, struct cpu_regs *r, uint64_t cr2)
+{
+	if (!in_ldt_area(cr2)) {
+		return false;
+	}
+	if (ldt_map(v, cr2)) {
+		return true;
+	}
+	/* As on Xen: the guest sees a #PF at its own LDT's linear address. */
+	pv_vcpu_info(v)->arch.cr2 = v->domain->mm.vcpu[v->id].ldt_base + (cr2 - LDT_VIRT_BASE);
+	pv_inject_exception(v, r, 14, (uint32_t)r->error_code & ~4U);
+	return true;
 }

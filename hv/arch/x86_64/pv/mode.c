@@ -120,6 +120,7 @@ static void set_cr0_ts(bool on)
 void pv_state_load(struct vcpu *v)
 {
 	gdt_load_guest(v->arch.gdt, v->arch.gdt_nr);
+	ldt_load_guest(v->arch.ldt_ents);
 	/* Selectors first: loading %fs/%gs resets their bases. */
 	load_data_selectors(v);
 	wrmsr(MSR_FS_BASE, v->pv.fs_base);

@@ -134,6 +134,8 @@ uint64_t idle_cr3(void);
 void gdt_area_map(unsigned int page, uint64_t phys, bool writable);
 uint64_t hv_virt_to_phys(const void *p);
 void gdt_load_guest(const mfn_t *frames, unsigned int nr);
+void gdt_area_unmap(unsigned int page);
+void ldt_load_guest(uint32_t ents);
 void m2p_init(uint64_t phys, uint64_t entries);
 void multiboot_parse(struct boot_info *bi, uint32_t magic, uint64_t info_pa);
 void arch_start(uint32_t magic, uint32_t info_pa);

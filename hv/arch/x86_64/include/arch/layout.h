@@ -25,6 +25,10 @@
  * frames (read-only), pages 14-15 the hypervisor's descriptors. */
 #define GDT_VIRT_BASE       0xffff850000000000
 #define GDT_GUEST_PAGES     14
+/* Right after the GDT: the running vCPU's LDT, 16 pages mapped lazily. */
+#define LDT_VIRT_BASE       (GDT_VIRT_BASE + 0x10000)
+#define LDT_PAGES           16
+#define HV_LDT              0xe050
 
 #define HV_SLOT_FIRST       256
 #define HV_SLOT_LAST        271

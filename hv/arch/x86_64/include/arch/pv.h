@@ -58,6 +58,8 @@ void pv_guest_exception(struct vcpu *v, struct cpu_regs *r);
 bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *r);	/* from #GP */
 bool pv_emulate_forced(struct vcpu *v, struct cpu_regs *r);	/* from #UD */
 bool pv_emulate_pt_write(struct vcpu *v, struct cpu_regs *r, uint64_t cr2);	/* from #PF */
+bool pv_ldt_fault(struct vcpu *v, struct cpu_regs *r, uint64_t cr2);	/* from #PF */
+bool pv_ldt_fault_hv(struct vcpu *v, uint64_t cr2);	/* #PF in the hypervisor */
 
 /* Registers in the decoder's encoding order (rax, rcx, ..., r15) and back. */
 void pv_regs_to_gpr(const struct cpu_regs *r, uint64_t g[16]);

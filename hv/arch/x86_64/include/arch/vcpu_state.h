@@ -15,6 +15,7 @@ struct arch_vcpu {
 	struct cpu_regs *regs;	/* the guest frame at the top of the stack */
 	mfn_t gdt[14];		/* the guest's descriptor frames (set_gdt) */
 	unsigned int gdt_nr;
+	uint32_t ldt_ents;	/* MMUEXT_SET_LDT; 0 = no LDT */
 };
 
 #include <arch/regs.h>
