@@ -173,3 +173,32 @@ TESTS.append(Test(
                   before=[(end_ok("bystander"), end_ok("victim"))],
                   absent=L.MOAT_NEVER),
     xen_compatible=True, xen=xen_alone(guest("hostile_spin", "victim", "loops=50"))))
+
+
+# (5) Register state never crosses domains: a pair of leak guests fill every
+# register they can reach (GPRs, xmm0-15, MXCSR, x87, ds/es, FS/GS bases,
+# DR0-DR3) with their own markers, switch to each other by yielding and by
+# timer preemption, and read everything back after each switch. Moat only:
+# Xen runs a single domain here, so there is nobody to leak to.
+TESTS.append(Test(
+    name="leak-pair", description="two domains switching by yield and preemption never see "
+                                  "each other's GPRs, SSE/x87 state, selectors, segment "
+                                  "bases or debug registers", timeout=90,
+    modules=[guest("leak", "leak_a", "role=a"), guest("leak", "leak_b", "role=b")],
+    expect=Expect(exit=EXIT_CLEAN, results=["leak_a", "leak_b"],
+                  present=[L.moat_domain_poweroff("leak_a"), L.moat_domain_poweroff("leak_b")],
+                  absent=L.MOAT_NEVER),
+    xen_compatible=False))
+
+
+# (6) The PV LDT: MMUEXT_SET_LDT, selectors loaded from it, its frame locked
+# against writable mappings while in use, pages refused as LDT pages.
+_ldt = guest("ldt", "ldt")
+TESTS.append(Test(
+    name="pv-ldt", description="MMUEXT_SET_LDT: LDT selectors in %es/%ds/%fs, #NP/#GP/#PF "
+                               "with the selector, the frame not writable while in use, "
+                               "bad arguments refused, system descriptors and ring-0 gates",
+    modules=[_ldt], timeout=90,
+    expect=Expect(exit=EXIT_CLEAN, results="all",
+                  present=[L.moat_domain_poweroff("ldt")], absent=L.MOAT_NEVER),
+    xen_compatible=True, xen=xen_alone(_ldt)))

@@ -80,7 +80,9 @@ void gdt_load_guest(const mfn_t *frames, unsigned int nr)
 		uint64_t phys = i < nr ? mfn_x(frames[i]) << PAGE_SHIFT
 				       : hv_virt_to_phys(gdt_empty_page);
 
-		gdt_area_map(i, phys, false);
+		/* Writable for the CPU's accessed-bit updates; supervisor-only,
+		 * and the frames are typed descriptor pages (see the LDT). */
+		gdt_area_map(i, phys, true);
 	}
 }
 

@@ -105,7 +105,7 @@ start32:
 	jb 2b
 
 	movl %cr4, %eax
-	orl $0x20, %eax			/* PAE */
+	orl $0x620, %eax		/* PAE, OSFXSR, OSXMMEXCPT: guests use SSE */
 	movl %eax, %cr4
 	movl $boot_pml4, %eax
 	movl %eax, %cr3

@@ -86,8 +86,12 @@ static bool ldt_map(struct vcpu *v, uint64_t a)
 	if (mm_ldt_fault(v, page, &m) != 0) {
 		return false;
 	}
-	/* Read-only: the frame is a typed descriptor page now. */
-	gdt_area_map(GDT_GUEST_PAGES + 2 + page, mfn_x(m) << PAGE_SHIFT, false);
+	/*
+	 * Writable in our supervisor-only mapping, as Xen maps it: the CPU sets
+	 * a descriptor's accessed bit on load (a read-only page would fault for
+	 * ever). The guest cannot write it: the frame holds a descriptor type.
+	 */
+	gdt_area_map(GDT_GUEST_PAGES + 2 + page, mfn_x(m) << PAGE_SHIFT, true);
 	return true;
 }
 
