@@ -82,40 +82,32 @@ common_entry:
 	call trap_dispatch
 	jmp restore_all
 
-	.globl syscall_entry
-syscall_entry:
+/*
+ * SYSCALL from ring 3: no stack switch by the CPU, so take the vCPU's stack
+ * from the per-CPU area and build the same frame an interrupt would.
+ */
+.macro SYSCALL_ENTRY name, cs, vec, handler
+	.globl \name
+\name:
 	swapgs
 	movq %rsp, %gs:CPU_SCRATCH
 	movq %gs:CPU_STACK_TOP, %rsp
 	pushq $GUEST_SS
 	pushq %gs:CPU_SCRATCH
 	pushq %r11
-	pushq $GUEST_CS64
+	pushq $\cs
 	pushq %rcx
 	pushq $0
-	pushq $VEC_SYSCALL
+	pushq $\vec
 	SAVE_GPRS
 	movq %rsp, %rdi
-	call syscall_dispatch
+	call \handler
 	jmp restore_all
+.endm
 
-	/* SYSCALL from 32-bit compatibility mode: no 32-bit PV here. */
-	.globl syscall32_entry
-syscall32_entry:
-	swapgs
-	movq %rsp, %gs:CPU_SCRATCH
-	movq %gs:CPU_STACK_TOP, %rsp
-	pushq $GUEST_SS
-	pushq %gs:CPU_SCRATCH
-	pushq %r11
-	pushq $GUEST_CS32
-	pushq %rcx
-	pushq $0
-	pushq $(VEC_SYSCALL + 1)
-	SAVE_GPRS
-	movq %rsp, %rdi
-	call syscall32_dispatch
-	jmp restore_all
+	SYSCALL_ENTRY syscall_entry, GUEST_CS64, VEC_SYSCALL, syscall_dispatch
+	/* SYSCALL from 32-bit compatibility mode (a 64-bit kernel's 32-bit users). */
+	SYSCALL_ENTRY syscall32_entry, GUEST_CS32, (VEC_SYSCALL + 1), syscall32_dispatch
 
 	.globl restore_all
 restore_all:
