@@ -20,7 +20,6 @@
 
 #include "mm_priv.h"
 
-#define MMU_UPDATE_PREEMPTED 0x80000000U
 
 static int pin(struct domain *d, mfn_t m, enum mm_type type)
 {
@@ -115,43 +114,18 @@ static int op_one(struct vcpu *curr, const struct mmuext_op *op)
 	}
 }
 
+static int op_entry(struct vcpu *curr, const void *entry)
+{
+	return op_one(curr, entry);
+}
+
 int64_t do_mmuext_op(struct vcpu *curr, const struct hypercall_args *args)
 {
-	struct domain *d = curr->domain;
-	uint64_t ops = args->a[0];
-	uint32_t count = (uint32_t)args->a[1];
-	uint64_t pdone = args->a[2];
 	uint32_t foreigndom = (uint32_t)args->a[3];
-	uint32_t done = 0;
-	int rc = 0;
 
-	if (foreigndom != DOMID_SELF && foreigndom != d->id) {
+	if (foreigndom != DOMID_SELF && foreigndom != curr->domain->id) {
 		return -XEN_EPERM;
 	}
-	if (count & MMU_UPDATE_PREEMPTED) {
-		return -XEN_EINVAL;
-	}
-	if (!guest_range_ok(ops, (size_t)count * sizeof(struct mmuext_op))) {
-		return -XEN_EFAULT;
-	}
-	if (pdone != 0 && copy_to_guest(curr, guest_ptr(pdone), &done, sizeof(done)) != 0) {
-		return -XEN_EFAULT;
-	}
-	for (uint32_t i = 0; i < count; i++) {
-		struct mmuext_op op;
-
-		rc = copy_from_guest(curr, &op, guest_ptr(ops + (uint64_t)i * sizeof(op)),
-				     sizeof(op));
-		if (rc == 0) {
-			rc = op_one(curr, &op);
-		}
-		if (rc != 0) {
-			break;
-		}
-		done++;
-	}
-	if (pdone != 0) {
-		(void)copy_to_guest(curr, guest_ptr(pdone), &done, sizeof(done));
-	}
-	return rc;
+	return mm_batch_run(curr, args->a[0], (uint32_t)args->a[1], sizeof(struct mmuext_op),
+			    args->a[2], op_entry);
 }

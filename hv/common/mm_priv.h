@@ -40,4 +40,10 @@ void mm_flush(struct domain *d, unsigned int kind, uint64_t vcpu_mask, uint64_t 
  * limited to d's vCPUs. 0 or -EFAULT. */
 int mm_copy_vcpumask(struct vcpu *curr, uint64_t ptr, uint64_t *mask);
 
+/* mm_batch.c: run fn over a guest list of count entries of entry_size. */
+#define MM_BATCH_ENTRY_MAX 32
+typedef int (*mm_batch_fn)(struct vcpu *curr, const void *entry);
+int64_t mm_batch_run(struct vcpu *curr, uint64_t list, uint32_t count, size_t entry_size,
+		     uint64_t pdone, mm_batch_fn fn);
+
 #endif

@@ -24,7 +24,6 @@
 #include "mm_priv.h"
 
 #define MMU_CMD_BITS          7ULL		/* sizeof(uint64_t) - 1 */
-#define MMU_UPDATE_PREEMPTED  0x80000000U	/* Xen's continuation marker */
 
 /* foreigndom: low 16 bits the page owner, high 16 bits the page-table owner
  * plus one (0: the caller). Only the caller itself for now. */
@@ -101,46 +100,16 @@ static int update_one(struct domain *d, const struct mmu_update *req)
 	}
 }
 
+static int update_entry(struct vcpu *curr, const void *entry)
+{
+	return update_one(curr->domain, entry);
+}
+
 int64_t do_mmu_update(struct vcpu *curr, const struct hypercall_args *args)
 {
-	struct domain *d = curr->domain;
-	uint64_t reqs = args->a[0];
-	uint32_t count = (uint32_t)args->a[1];
-	uint64_t pdone = args->a[2];
-	uint32_t foreigndom = (uint32_t)args->a[3];
-	uint32_t done = 0;
-	int rc = 0;
-
-	if (!foreigndom_is_self(d, foreigndom)) {
+	if (!foreigndom_is_self(curr->domain, (uint32_t)args->a[3])) {
 		return -XEN_EPERM;
 	}
-	/* No continuations here: nothing of ours to resume. */
-	if (count & MMU_UPDATE_PREEMPTED) {
-		return -XEN_EINVAL;
-	}
-	if (!guest_range_ok(reqs, (size_t)count * sizeof(struct mmu_update))) {
-		return -XEN_EFAULT;
-	}
-	/* Fail before any update if the count cannot be reported. */
-	if (pdone != 0 && copy_to_guest(curr, guest_ptr(pdone), &done, sizeof(done)) != 0) {
-		return -XEN_EFAULT;
-	}
-	for (uint32_t i = 0; i < count; i++) {
-		struct mmu_update req;
-
-		rc = copy_from_guest(curr, &req, guest_ptr(reqs + (uint64_t)i * sizeof(req)),
-				     sizeof(req));
-		if (rc == 0) {
-			rc = update_one(d, &req);
-		}
-		if (rc != 0) {
-			break;
-		}
-		done++;
-	}
-	/* An update may have unmapped *pdone; the updates stand regardless. */
-	if (pdone != 0) {
-		(void)copy_to_guest(curr, guest_ptr(pdone), &done, sizeof(done));
-	}
-	return rc;
+	return mm_batch_run(curr, args->a[0], (uint32_t)args->a[1], sizeof(struct mmu_update),
+			    args->a[2], update_entry);
 }
