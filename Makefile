@@ -27,14 +27,14 @@ FUZZ_BINS := $(foreach f,$(FUZZERS),$(BUILD)/fuzz/$(f))
 define unit_rule
 $(BUILD)/unit/$(1): $$(call host_obj,$$($(1)_SRCS))
 	@mkdir -p $$(dir $$@)
-	$$(HOST_CC) $$(HOST_LDFLAGS) $$^ -lcmocka -o $$@
+	$$(HOST_CC) $$(HOST_LDFLAGS) $$^ -lcmocka $$($(1)_LIBS) -o $$@
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
 define fuzz_rule
 $(BUILD)/fuzz/$(1): $$($(1)_SRCS)
 	@mkdir -p $$(dir $$@)
-	$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$^ -o $$@
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$^ $$($(1)_LIBS) -o $$@
 endef
 $(foreach f,$(FUZZERS),$(eval $(call fuzz_rule,$(f))))
 
