@@ -14,6 +14,8 @@ include hv/rules.mk
 # ---- test guests ------------------------------------------------------------
 include tests/guests/rules.mk
 include tests/bench/rules.mk
+# ---- the TE policy (checkpolicy -t xen) ----------------------------------------
+include policy/rules.mk
 # ---- hosted unit tests: every tests/unit/*.mk adds to UNIT_TESTS -------------
 UNIT_TESTS :=
 include $(wildcard tests/unit/*.mk)
@@ -38,7 +40,7 @@ $(BUILD)/fuzz/$(1): $$($(1)_SRCS)
 endef
 $(foreach f,$(FUZZERS),$(eval $(call fuzz_rule,$(f))))
 
-all: hv guests bench-guests $(UNIT_BINS) $(FUZZ_BINS)
+all: hv guests bench-guests policy $(UNIT_BINS) $(FUZZ_BINS)
 
 deps:
 	@scripts/deps.sh
@@ -78,7 +80,7 @@ fuzz: $(FUZZ_BINS)
 test: deps
 	@rm -rf $(RESULTS)
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory -k check unit fuzz-replay integration; true
+	@$(MAKE) --no-print-directory -k check unit fuzz-replay integration policy-check; true
 	@$(PYTHON) tests/summarize.py $(RESULTS)
 
 clean:
