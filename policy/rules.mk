@@ -18,3 +18,24 @@ $(BUILD)/policy/policy.30: $(POLICY_SRCS)
 policy-check:
 	@mkdir -p $(RESULTS)
 	@POLICY_BUILD=$(BUILD)/policy scripts/policy-build.sh $(RESULTS)/policy.tap
+
+# The host tool (libsepol.a: policydb_read & co. are not in the shared
+# library) and the flat blob the hypervisor loads (xsm/policy_blob.h).
+POLICY_TOOL_SRCS := $(wildcard policy/tool/*.c) attest/sha256.c
+POLICY_TOOL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -DMOAT_HOSTED=1 -I. -Ihv/include
+LIBSEPOL_A ?= $(firstword $(wildcard /usr/lib/x86_64-linux-gnu/libsepol.a /usr/lib/libsepol.a) \
+	/usr/lib/x86_64-linux-gnu/libsepol.a)
+
+.PHONY: policy-tool policy-blob
+
+policy: $(BUILD)/policy/policy-tool $(BUILD)/policy/policy.blob
+
+$(BUILD)/policy/policy-tool: $(POLICY_TOOL_SRCS) $(wildcard policy/tool/*.h) xsm/policy_blob.h attest/sha.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(POLICY_TOOL_CFLAGS) $(POLICY_TOOL_SRCS) $(LIBSEPOL_A) -o $@
+
+$(BUILD)/policy/policy.blob: $(BUILD)/policy/policy.30 $(BUILD)/policy/policy-tool
+	$(BUILD)/policy/policy-tool blob $< $@
+
+policy-tool: $(BUILD)/policy/policy-tool
+policy-blob: $(BUILD)/policy/policy.blob
