@@ -12,35 +12,11 @@
 
 #include <attest/sha.h>
 
+#include "sha_md.h"
+
 static inline uint32_t rol32(uint32_t x, unsigned int n)
 {
 	return (x << n) | (x >> (32 - n));
-}
-
-static inline uint32_t load_be32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	       ((uint32_t)p[2] << 8) | (uint32_t)p[3];
-}
-
-static inline void store_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-/* Clear a context through a volatile pointer so the stores survive dead
- * store elimination: the buffer may hold secret input. */
-static void sha1_wipe(struct sha1_ctx *ctx)
-{
-	volatile uint8_t *p = (volatile uint8_t *)ctx;
-	size_t i;
-
-	for (i = 0; i < sizeof(*ctx); i++) {
-		p[i] = 0;
-	}
 }
 
 /* Compress one 64-byte block into the state (FIPS 180-4, 6.1.2). */
@@ -91,6 +67,12 @@ static void sha1_block(uint32_t h[5], const uint8_t *blk)
 	h[4] += e;
 }
 
+/* The block function in the shared frame's shape. */
+static void sha1_compress(void *h, const uint8_t *blk)
+{
+	sha1_block(h, blk);
+}
+
 void sha1_init(struct sha1_ctx *ctx)
 {
 	/* FIPS 180-4, 5.3.1. */
@@ -104,56 +86,19 @@ void sha1_init(struct sha1_ctx *ctx)
 
 void sha1_update(struct sha1_ctx *ctx, const void *data, size_t len)
 {
-	const uint8_t *p = data;
-	size_t fill = (size_t)(ctx->len % SHA1_BLOCK_SIZE);
-
-	ctx->len += len;
-	if (fill != 0) {
-		size_t take = SHA1_BLOCK_SIZE - fill;
-
-		if (take > len) {
-			take = len;
-		}
-		memcpy(ctx->buf + fill, p, take);
-		p += take;
-		len -= take;
-		if (fill + take < SHA1_BLOCK_SIZE) {
-			return;
-		}
-		sha1_block(ctx->h, ctx->buf);
-	}
-	while (len >= SHA1_BLOCK_SIZE) {
-		sha1_block(ctx->h, p);
-		p += SHA1_BLOCK_SIZE;
-		len -= SHA1_BLOCK_SIZE;
-	}
-	if (len != 0) {
-		memcpy(ctx->buf, p, len);
-	}
+	sha_md_update(ctx->h, ctx->buf, SHA1_BLOCK_SIZE, &ctx->len, data, len, sha1_compress);
 }
 
 void sha1_final(struct sha1_ctx *ctx, uint8_t out[SHA1_DIGEST_SIZE])
 {
-	size_t fill = (size_t)(ctx->len % SHA1_BLOCK_SIZE);
-	uint64_t bits = ctx->len << 3;
 	unsigned int i;
 
-	/* Padding (FIPS 180-4, 5.1.1), the same as SHA-256's. */
-	ctx->buf[fill++] = 0x80;
-	if (fill > SHA1_BLOCK_SIZE - 8) {
-		memset(ctx->buf + fill, 0, SHA1_BLOCK_SIZE - fill);
-		sha1_block(ctx->h, ctx->buf);
-		fill = 0;
-	}
-	memset(ctx->buf + fill, 0, SHA1_BLOCK_SIZE - 8 - fill);
-	store_be32(ctx->buf + SHA1_BLOCK_SIZE - 8, (uint32_t)(bits >> 32));
-	store_be32(ctx->buf + SHA1_BLOCK_SIZE - 4, (uint32_t)bits);
-	sha1_block(ctx->h, ctx->buf);
+	sha_md_pad(ctx->h, ctx->buf, SHA1_BLOCK_SIZE, ctx->len, 8, sha1_compress);
 
 	for (i = 0; i < 5; i++) {
 		store_be32(out + 4 * i, ctx->h[i]);
 	}
-	sha1_wipe(ctx);
+	sha_md_wipe(ctx, sizeof(*ctx));
 }
 
 void sha1(const void *data, size_t len, uint8_t out[SHA1_DIGEST_SIZE])

@@ -10,6 +10,8 @@
 
 #include <attest/sha.h>
 
+#include "sha_md.h"
+
 /* The first 32 bits of the fractional parts of the cube roots of the first
  * 64 primes (FIPS 180-4, 4.2.2). */
 static const uint32_t k256[64] = {
@@ -29,32 +31,6 @@ static const uint32_t k256[64] = {
 static inline uint32_t ror32(uint32_t x, unsigned int n)
 {
 	return (x >> n) | (x << (32 - n));
-}
-
-static inline uint32_t load_be32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	       ((uint32_t)p[2] << 8) | (uint32_t)p[3];
-}
-
-static inline void store_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-/* Clear a context through a volatile pointer so the stores survive dead
- * store elimination: the buffer may hold secret input. */
-static void sha256_wipe(struct sha256_ctx *ctx)
-{
-	volatile uint8_t *p = (volatile uint8_t *)ctx;
-	size_t i;
-
-	for (i = 0; i < sizeof(*ctx); i++) {
-		p[i] = 0;
-	}
 }
 
 /* Compress one 64-byte block into the state (FIPS 180-4, 6.2.2). */
@@ -106,6 +82,12 @@ static void sha256_block(uint32_t h[8], const uint8_t *blk)
 	h[7] += hh;
 }
 
+/* The block function in the shared frame's shape. */
+static void sha256_compress(void *h, const uint8_t *blk)
+{
+	sha256_block(h, blk);
+}
+
 void sha256_init(struct sha256_ctx *ctx)
 {
 	/* FIPS 180-4, 5.3.3. */
@@ -123,57 +105,19 @@ void sha256_init(struct sha256_ctx *ctx)
 
 void sha256_update(struct sha256_ctx *ctx, const void *data, size_t len)
 {
-	const uint8_t *p = data;
-	size_t fill = (size_t)(ctx->len % SHA256_BLOCK_SIZE);
-
-	ctx->len += len;
-	if (fill != 0) {
-		size_t take = SHA256_BLOCK_SIZE - fill;
-
-		if (take > len) {
-			take = len;
-		}
-		memcpy(ctx->buf + fill, p, take);
-		p += take;
-		len -= take;
-		if (fill + take < SHA256_BLOCK_SIZE) {
-			return;
-		}
-		sha256_block(ctx->h, ctx->buf);
-	}
-	while (len >= SHA256_BLOCK_SIZE) {
-		sha256_block(ctx->h, p);
-		p += SHA256_BLOCK_SIZE;
-		len -= SHA256_BLOCK_SIZE;
-	}
-	if (len != 0) {
-		memcpy(ctx->buf, p, len);
-	}
+	sha_md_update(ctx->h, ctx->buf, SHA256_BLOCK_SIZE, &ctx->len, data, len, sha256_compress);
 }
 
 void sha256_final(struct sha256_ctx *ctx, uint8_t out[SHA256_DIGEST_SIZE])
 {
-	size_t fill = (size_t)(ctx->len % SHA256_BLOCK_SIZE);
-	uint64_t bits = ctx->len << 3;
 	unsigned int i;
 
-	/* Padding (FIPS 180-4, 5.1.1): a 1 bit, zeros, then the 64-bit bit
-	 * length, ending on a block boundary. */
-	ctx->buf[fill++] = 0x80;
-	if (fill > SHA256_BLOCK_SIZE - 8) {
-		memset(ctx->buf + fill, 0, SHA256_BLOCK_SIZE - fill);
-		sha256_block(ctx->h, ctx->buf);
-		fill = 0;
-	}
-	memset(ctx->buf + fill, 0, SHA256_BLOCK_SIZE - 8 - fill);
-	store_be32(ctx->buf + SHA256_BLOCK_SIZE - 8, (uint32_t)(bits >> 32));
-	store_be32(ctx->buf + SHA256_BLOCK_SIZE - 4, (uint32_t)bits);
-	sha256_block(ctx->h, ctx->buf);
+	sha_md_pad(ctx->h, ctx->buf, SHA256_BLOCK_SIZE, ctx->len, 8, sha256_compress);
 
 	for (i = 0; i < 8; i++) {
 		store_be32(out + 4 * i, ctx->h[i]);
 	}
-	sha256_wipe(ctx);
+	sha_md_wipe(ctx, sizeof(*ctx));
 }
 
 void sha256(const void *data, size_t len, uint8_t out[SHA256_DIGEST_SIZE])

@@ -12,6 +12,8 @@
 
 #include <attest/sha.h>
 
+#include "sha_md.h"
+
 /* The first 64 bits of the fractional parts of the cube roots of the first
  * 80 primes (FIPS 180-4, 4.2.3). */
 static const uint64_t k512[80] = {
@@ -47,38 +49,6 @@ static const uint64_t k512[80] = {
 static inline uint64_t ror64(uint64_t x, unsigned int n)
 {
 	return (x >> n) | (x << (64 - n));
-}
-
-static inline uint64_t load_be64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	unsigned int i;
-
-	for (i = 0; i < 8; i++) {
-		v = (v << 8) | p[i];
-	}
-	return v;
-}
-
-static inline void store_be64(uint8_t *p, uint64_t v)
-{
-	unsigned int i;
-
-	for (i = 0; i < 8; i++) {
-		p[i] = (uint8_t)(v >> (56 - 8 * i));
-	}
-}
-
-/* Clear a context through a volatile pointer so the stores survive dead
- * store elimination: the buffer may hold secret input. */
-static void sha512_wipe(struct sha512_ctx *ctx)
-{
-	volatile uint8_t *p = (volatile uint8_t *)ctx;
-	size_t i;
-
-	for (i = 0; i < sizeof(*ctx); i++) {
-		p[i] = 0;
-	}
 }
 
 /* Compress one 128-byte block into the state (FIPS 180-4, 6.4.2). */
@@ -130,6 +100,12 @@ static void sha512_block(uint64_t h[8], const uint8_t *blk)
 	h[7] += hh;
 }
 
+/* The block function in the shared frame's shape. */
+static void sha512_compress(void *h, const uint8_t *blk)
+{
+	sha512_block(h, blk);
+}
+
 static void sha512_init_iv(struct sha512_ctx *ctx, const uint64_t iv[8])
 {
 	unsigned int i;
@@ -145,25 +121,15 @@ static void sha512_init_iv(struct sha512_ctx *ctx, const uint64_t iv[8])
 static void sha512_finish(struct sha512_ctx *ctx, uint8_t *out, size_t out_len)
 {
 	uint8_t full[SHA512_DIGEST_SIZE];
-	size_t fill = (size_t)(ctx->len % SHA512_BLOCK_SIZE);
 	unsigned int i;
 
-	ctx->buf[fill++] = 0x80;
-	if (fill > SHA512_BLOCK_SIZE - 16) {
-		memset(ctx->buf + fill, 0, SHA512_BLOCK_SIZE - fill);
-		sha512_block(ctx->h, ctx->buf);
-		fill = 0;
-	}
-	memset(ctx->buf + fill, 0, SHA512_BLOCK_SIZE - 16 - fill);
-	store_be64(ctx->buf + SHA512_BLOCK_SIZE - 16, ctx->len >> 61);
-	store_be64(ctx->buf + SHA512_BLOCK_SIZE - 8, ctx->len << 3);
-	sha512_block(ctx->h, ctx->buf);
+	sha_md_pad(ctx->h, ctx->buf, SHA512_BLOCK_SIZE, ctx->len, 16, sha512_compress);
 
 	for (i = 0; i < 8; i++) {
 		store_be64(full + 8 * i, ctx->h[i]);
 	}
 	memcpy(out, full, out_len);
-	sha512_wipe(ctx);
+	sha_md_wipe(ctx, sizeof(*ctx));
 }
 
 void sha512_init(struct sha512_ctx *ctx)
@@ -181,32 +147,7 @@ void sha512_init(struct sha512_ctx *ctx)
 
 void sha512_update(struct sha512_ctx *ctx, const void *data, size_t len)
 {
-	const uint8_t *p = data;
-	size_t fill = (size_t)(ctx->len % SHA512_BLOCK_SIZE);
-
-	ctx->len += len;
-	if (fill != 0) {
-		size_t take = SHA512_BLOCK_SIZE - fill;
-
-		if (take > len) {
-			take = len;
-		}
-		memcpy(ctx->buf + fill, p, take);
-		p += take;
-		len -= take;
-		if (fill + take < SHA512_BLOCK_SIZE) {
-			return;
-		}
-		sha512_block(ctx->h, ctx->buf);
-	}
-	while (len >= SHA512_BLOCK_SIZE) {
-		sha512_block(ctx->h, p);
-		p += SHA512_BLOCK_SIZE;
-		len -= SHA512_BLOCK_SIZE;
-	}
-	if (len != 0) {
-		memcpy(ctx->buf, p, len);
-	}
+	sha_md_update(ctx->h, ctx->buf, SHA512_BLOCK_SIZE, &ctx->len, data, len, sha512_compress);
 }
 
 void sha512_final(struct sha512_ctx *ctx, uint8_t out[SHA512_DIGEST_SIZE])

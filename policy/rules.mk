@@ -21,7 +21,7 @@ policy-check:
 
 # The host tool (libsepol.a: policydb_read & co. are not in the shared
 # library) and the flat blob the hypervisor loads (xsm/policy_blob.h).
-POLICY_TOOL_SRCS := $(wildcard policy/tool/*.c) attest/sha256.c
+POLICY_TOOL_SRCS := $(wildcard policy/tool/*.c) attest/sha256.c attest/sha_md.c
 POLICY_TOOL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -DMOAT_HOSTED=1 -I. -Ihv/include
 LIBSEPOL_A ?= $(firstword $(wildcard /usr/lib/x86_64-linux-gnu/libsepol.a /usr/lib/libsepol.a) \
 	/usr/lib/x86_64-linux-gnu/libsepol.a)
