@@ -36,6 +36,7 @@
 #include <hv/mm.h>
 #include <hv/sched.h>
 #include <hv/timer.h>
+#include <xsm/hooks.h>
 #include <public/errno.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -102,6 +103,7 @@ static void world_init(void)
 	fake_machine_boot(NR_FRAMES, 8);
 	fake_tsc_reset();
 	fake_timer_records_reset();
+	check(xsm_init(XSM_MODULE_DUMMY) == 0);
 	memset(&idle, 0, sizeof(idle));
 	check(arch_idle_vcpu_create(&idle) == 0);
 	sched_init(&idle);

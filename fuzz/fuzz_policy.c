@@ -10,8 +10,9 @@
  *
  * On success it checks what the loader promises (tables inside the blob,
  * AVTAB values in range, names NUL-terminated inside STRTAB) and that lookups
- * are deterministic, grant only defined perms and agree with the AVC, with
- * the booleans at their defaults and flipped. On failure: -XEN_EINVAL and a
+ * are deterministic, grant only defined perms and agree with the AVC, and
+ * that type transitions name a type of the policy, with the booleans at
+ * their defaults and flipped. On failure: -XEN_EINVAL and a
  * printable message.
  */
 #include <stdint.h>
@@ -71,6 +72,7 @@ static void check_decisions(const uint8_t *data, size_t size)
 		uint16_t c = (uint16_t)(data[i + 2] % (pol.class_count + 2));
 		uint32_t req = (uint32_t)data[i + 3] << 8 | data[i + 4];
 		struct av_decision a, b, ad;
+		uint16_t n;
 		int rc;
 
 		if (data[i + 5] & 1) {
@@ -84,6 +86,9 @@ static void check_decisions(const uint8_t *data, size_t size)
 		rc = avc_has_perm(&avc, &pol, s, t, c, req, &ad);
 		check(memcmp(&a, &ad, sizeof(a)) == 0);
 		check(rc == ((req & ~a.allowed) ? -XEN_EACCES : 0));
+		n = policy_compute_create(&pol, s, t, c);
+		check(n == policy_compute_create(&pol, s, t, c));
+		check(n <= pol.type_count);
 	}
 }
 
@@ -101,6 +106,8 @@ static void check_policy(const uint8_t *buf, size_t len, const uint8_t *data, si
 	check(inside(pol.users, (size_t)pol.user_count * 4, buf, len));
 	check(inside(pol.roles, (size_t)pol.role_count * 4, buf, len));
 	check(inside(pol.isids, (size_t)pol.isid_count * 12, buf, len));
+	check(inside(pol.trans, (size_t)pol.trans_count * 16, buf, len));
+	check((pol.trans == NULL) == (pol.trans_count == 0));
 	check(pol.bool_count <= POLICY_MAX_BOOLS);
 
 	for (uint32_t i = 0; i < pol.av_count; i++) {
@@ -112,6 +119,19 @@ static void check_policy(const uint8_t *buf, size_t len, const uint8_t *data, si
 		check(a.tclass >= 1 && a.tclass <= pol.class_count);
 		check(a.kind == POLICY_AV_ALLOWED || a.kind == POLICY_AV_AUDITALLOW ||
 		      a.kind == POLICY_AV_DONTAUDIT);
+	}
+	for (uint32_t i = 0; i < pol.trans_count; i++) {
+		struct policy_blob_trans t;
+		uint16_t n;
+
+		memcpy(&t, pol.trans + (size_t)i * sizeof(t), sizeof(t));
+		check(t.source >= 1 && t.source <= pol.type_count);
+		check(t.target >= 1 && t.target <= pol.type_count);
+		check(t.tclass >= 1 && t.tclass <= pol.class_count);
+		check(t.new_type >= 1 && t.new_type <= pol.type_count);
+		/* An unconditional rule is what compute_create returns. */
+		n = policy_compute_create(&pol, t.source, t.target, t.tclass);
+		check(t.cond != 0 || n == t.new_type);
 	}
 	for (uint32_t v = 1; v <= pol.type_count && v <= 256; v++) {
 		const char *n = policy_type_name(&pol, v);

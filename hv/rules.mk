@@ -3,7 +3,8 @@
 # Multiboot 2 (GRUB) both load the same file.
 
 HV_COMMON_SRCS := $(wildcard hv/common/*.c) $(wildcard hv/common/lib/*.c)
-HV_XSM_SRCS := xsm/xsm.c xsm/dummy.c
+# The security modules and the SHA-256 the policy is measured with.
+HV_XSM_SRCS := $(wildcard xsm/*.c) attest/sha256.c attest/sha_md.c
 HV_ARCH_SRCS := $(wildcard hv/arch/x86_64/*.c) $(wildcard hv/arch/x86_64/*.S) \
 	$(wildcard hv/arch/x86_64/pv/*.c) $(wildcard hv/arch/x86_64/insn/*.c)
 HV_OBJS := $(call free_obj,$(HV_COMMON_SRCS) $(HV_XSM_SRCS) $(HV_ARCH_SRCS))

@@ -4,7 +4,8 @@
 
 POLICY_SRCS := $(wildcard policy/flask/* policy/support/*.m4 policy/modules/*.te) \
 	policy/users policy/initial_sid_contexts policy/gen_classes.py \
-	xsm/hooks.h hv/common/hypercall_table.c scripts/policy-build.sh
+	xsm/hooks.h hv/common/hypercall_table.c scripts/policy-build.sh \
+	$(wildcard policy/tool/*.py policy/test/*/*)
 
 .PHONY: policy policy-check
 
@@ -39,3 +40,20 @@ $(BUILD)/policy/policy.blob: $(BUILD)/policy/policy.30 $(BUILD)/policy/policy-to
 
 policy-tool: $(BUILD)/policy/policy-tool
 policy-blob: $(BUILD)/policy/policy.blob
+
+# Test variants for the integration tests (policy/test/README.md):
+# $(BUILD)/policy/test-<variant>.blob, each the default policy with
+# policy/test/<variant>/*.te replacing the modules of the same name.
+# policy-build.sh checks each against its expect file (TAP steps 13-14).
+POLICY_TEST_VARIANTS := revoke gate
+POLICY_TEST_BLOBS := $(foreach v,$(POLICY_TEST_VARIANTS),$(BUILD)/policy/test-$(v).blob)
+
+.PHONY: policy-test-blobs
+
+policy: policy-test-blobs
+policy-test-blobs: $(POLICY_TEST_BLOBS)
+integration: policy-test-blobs
+
+$(BUILD)/policy/test-%.blob: $(BUILD)/policy/policy.30 $(BUILD)/policy/policy-tool \
+		$(wildcard policy/test/*/*) policy/test/build-variant.sh
+	policy/test/build-variant.sh $* $(BUILD)/policy

@@ -2,9 +2,11 @@
 """Write seed blobs for fuzz/fuzz_policy per xsm/policy_blob.h.
 
 Each policy is written twice: as a plain blob, and prefixed with the
-harness's fix marker (0xfe) so that mutations keep a valid SHA-256. If
-build/policy/policy.blob exists it is copied in as a seed too.
-Usage: scripts/mk-policy-seeds.py [outdir]  (default fuzz/corpus/fuzz_policy)
+harness's fix marker (0xfe) so that mutations keep a valid SHA-256. If the
+policy tool's blob exists (default build/policy/policy.blob) it is copied in
+as a seed too; small and larger carry a TRANS section, minimal does not.
+Usage: scripts/mk-policy-seeds.py [outdir [tool-blob]]
+       (default fuzz/corpus/fuzz_policy build/policy/policy.blob)
 """
 import hashlib
 import os
@@ -13,7 +15,7 @@ import struct
 import sys
 
 FIX_MARKER = b"\xfe"
-STRTAB, TYPES, CLASSES, PERMS, AVTAB, BOOLS, USERS, ROLES, INITSIDS = range(1, 10)
+STRTAB, TYPES, CLASSES, PERMS, AVTAB, BOOLS, USERS, ROLES, INITSIDS, TRANS = range(1, 11)
 ALLOWED, AUDITALLOW, DONTAUDIT = 1, 2, 4
 WHEN_FALSE = 0x80000000
 
@@ -35,7 +37,9 @@ def av_key(a):
     return (a[0], a[1], a[2], a[3], a[5])
 
 
-def blob(types, classes, avs, bools=(), users=(), roles=(), isids=(), required_only=False):
+def blob(types, classes, avs, bools=(), users=(), roles=(), isids=(), trans=(),
+         required_only=False):
+    """trans: (source, target, tclass, new_type, cond), sorted here."""
     st = Strtab()
     perms, cls = [], []
     for name, plist in classes:
@@ -56,6 +60,10 @@ def blob(types, classes, avs, bools=(), users=(), roles=(), isids=(), required_o
             (INITSIDS, len(isids),
              b"".join(struct.pack("<IHHHH", st.add(n), u, r, t, 0) for n, u, r, t in isids)),
         ]
+    if trans:
+        secs.append((TRANS, len(trans), b"".join(
+            struct.pack("<HHHHII", s, t, c, n, cond, 0)
+            for s, t, c, n, cond in sorted(trans, key=lambda x: (x[0], x[1], x[2], x[4])))))
     secs[0] = (STRTAB, len(st.data), st.data)
     table, data = b"", b""
     off = 24 * len(secs)
@@ -78,7 +86,9 @@ def small():
          (2, 3, 2, ALLOWED, 1, 2 | WHEN_FALSE)],
         bools=[("allow_pause", 0), ("strict", 1)],
         users=["system_u"], roles=["system_r"],
-        isids=[("xen", 1, 1, 3), ("dom0", 1, 1, 1)])
+        isids=[("xen", 1, 1, 3), ("dom0", 1, 1, 1)],
+        trans=[(1, 2, 1, 2, 0), (1, 2, 1, 3, 1), (2, 2, 1, 1, 1), (2, 2, 1, 3, 2 | WHEN_FALSE),
+               (2, 3, 2, 2, 0)])
 
 
 def add(avs, a):
@@ -100,9 +110,17 @@ def larger():
                 if (s + t) % 3 == 0:
                     add(avs, (s, t, c, DONTAUDIT, 0xf0, 0))
                     add(avs, (s, t, c, AUDITALLOW, 0x1, 0))
+    trans = {}
+    for s in range(1, 21, 2):
+        for t in range(1, 21, 5):
+            for c in range(1, 5):
+                trans[(s, t, c, 0)] = (s, t, c, (s + t) % 20 + 1, 0)
+                cond = ((s * t) % 8 + 1) | (WHEN_FALSE if c & 1 else 0)
+                trans[(s, t, c, cond)] = (s, t, c, (s * c) % 20 + 1, cond)
     return blob(types, classes, list(avs.values()), bools=bools, users=["system_u", "user_u"],
                 roles=["system_r", "object_r"], isids=[("xen", 1, 1, 1), ("dom0", 1, 1, 2),
-                                                        ("domio", 2, 2, 3)])
+                                                        ("domio", 2, 2, 3)],
+                trans=list(trans.values()))
 
 
 def minimal():
@@ -111,15 +129,16 @@ def minimal():
 
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "fuzz/corpus/fuzz_policy"
+    tool_blob = sys.argv[2] if len(sys.argv) > 2 else "build/policy/policy.blob"
     os.makedirs(out, exist_ok=True)
     for name, b in (("small", small()), ("larger", larger()), ("minimal", minimal())):
         with open(os.path.join(out, name + ".blob"), "wb") as f:
             f.write(b)
         with open(os.path.join(out, name + "-fix.bin"), "wb") as f:
             f.write(FIX_MARKER + b)
-    if os.path.exists("build/policy/policy.blob"):
-        shutil.copy("build/policy/policy.blob", os.path.join(out, "policy-tool.blob"))
-        with open("build/policy/policy.blob", "rb") as f:
+    if os.path.exists(tool_blob):
+        shutil.copy(tool_blob, os.path.join(out, "policy-tool.blob"))
+        with open(tool_blob, "rb") as f:
             data = f.read()
         with open(os.path.join(out, "policy-tool-fix.bin"), "wb") as f:
             f.write(FIX_MARKER + data)

@@ -9,9 +9,15 @@
 #   6 sesearch: domU_t passes the gate for every implemented hypercall
 #   7 policy-tool (policy/tool, libsepol.a) writes build/policy/policy.blob
 #   8 policy/tool/blobcheck.py verifies the blob independently
-#   9 policy-tool report lists which domain types may communicate
-#  10 policy-tool assert-isolated untrusted_t web_t passes
-#  11 policy-tool assert-isolated web_t db_t fails (finds their path)
+#   9 policy/tool/transcheck.py: the blob's TRANS holds exactly sesearch
+#     --type_trans's rules, among them each domain's channel label
+#  10 policy-tool report lists which domain types may communicate
+#  11 policy-tool assert-isolated untrusted_t web_t passes
+#  12 policy-tool assert-isolated web_t db_t fails (finds their path)
+#  13 test variant revoke (policy/test/revoke) builds into
+#     build/policy/test-revoke.blob, passes blobcheck.py, and its rules differ
+#     from the default blob's exactly as policy/test/revoke/expect says
+#  14 the same for test variant gate (build/policy/test-gate.blob)
 # Exits non-zero on the first failure (later steps are not run).
 set -u
 
@@ -114,6 +120,15 @@ else
 	fail "policy: blobcheck.py rejects the blob" "$log"
 fi
 
+if sesearch --type_trans "$dir/policy.30" >"$dir/type_trans.txt" 2>"$log" &&
+	python3 policy/tool/blobcheck.py "$blob" --dump-trans >"$dir/blob-trans.txt" 2>>"$log" &&
+	python3 policy/tool/transcheck.py "$dir/policy.30" "$dir/type_trans.txt" \
+		"$dir/blob-trans.txt" >>"$log" 2>&1; then
+	ok "policy: blob TRANS = sesearch --type_trans: $(tail -1 "$log")"
+else
+	fail "policy: the blob's TRANS differs from sesearch --type_trans" "$log"
+fi
+
 if "$tool" report "$dir/policy.30" >"$dir/report.txt" 2>"$log" &&
 	grep -q '^web_t -> db_t: .*event.*grant' "$dir/report.txt"; then
 	ok "policy: policy-tool report: $(sed -n 's/^# \([0-9]* ordered pairs may communicate\)/\1/p' \
@@ -140,4 +155,31 @@ else
 	cat "$dir/isolated.txt" >>"$log"
 	fail "policy: assert-isolated web_t db_t did not find the path between them" "$log"
 fi
+
+# Test variants for the integration tests (policy/test/README.md): each
+# blob's rules (allow and type_transition, as blobcheck.py prints them) differ
+# from the default blob's by exactly the lines of its expect file.
+python3 policy/tool/blobcheck.py "$blob" --dump-av --dump-trans 2>"$log" | grep -v '^blobcheck:' |
+	sort >"$dir/rules.txt"
+for v in revoke gate; do
+	vb="$dir/test-$v.blob"
+	if policy/test/build-variant.sh "$v" "$dir" >"$log" 2>&1 &&
+		python3 policy/tool/blobcheck.py "$vb" --dump-av --dump-trans >"$dir/test-$v.rules" 2>>"$log"; then
+		grep -v '^blobcheck:' "$dir/test-$v.rules" | sort >"$dir/test-$v.sorted"
+		{
+			comm -23 "$dir/rules.txt" "$dir/test-$v.sorted" | sed 's/^/- /'
+			comm -13 "$dir/rules.txt" "$dir/test-$v.sorted" | sed 's/^/+ /'
+		} | sort >"$dir/test-$v.diff"
+		if sort "policy/test/$v/expect" | cmp -s - "$dir/test-$v.diff"; then
+			ok "policy: test variant $v: $vb differs from policy.blob by exactly $(wc -l \
+				<"$dir/test-$v.diff") intended rule lines"
+		else
+			{ echo "want (policy/test/$v/expect):"; sort "policy/test/$v/expect"
+			  echo "got:"; cat "$dir/test-$v.diff"; } >"$log"
+			fail "policy: test variant $v differs from the default in unintended ways" "$log"
+		fi
+	else
+		fail "policy: test variant $v did not build or blobcheck.py rejects it" "$log"
+	fi
+done
 exit 0

@@ -49,6 +49,8 @@ struct policy {
 	uint32_t role_count;
 	const uint8_t *isids;		/* struct policy_blob_isid */
 	uint32_t isid_count;
+	const uint8_t *trans;		/* struct policy_blob_trans (NULL if none) */
+	uint32_t trans_count;
 	/* Unique per successful load; bool_gen changes with every boolean
 	 * change. The AVC compares both to know when to flush itself. */
 	uint32_t load_gen;
@@ -76,6 +78,12 @@ int policy_load(struct policy *p, const void *buf, size_t len, struct policy_err
  * return the value (>= 1; for booleans the index >= 0), or -XEN_EINVAL. */
 void policy_compute_av(const struct policy *p, uint16_t stype, uint16_t ttype, uint16_t tclass,
 		       struct av_decision *out);
+/* The type_transition for (stype, ttype, tclass) under the current
+ * booleans, or 0 when no rule applies (callers then use the source type, as
+ * FLASK's default for objects: Moat labels a channel with its creator's
+ * type when the policy says nothing). */
+uint16_t policy_compute_create(const struct policy *p, uint16_t stype, uint16_t ttype,
+			       uint16_t tclass);
 int policy_type_value(const struct policy *p, const char *name, size_t len);
 int policy_class_value(const struct policy *p, const char *name, size_t len);
 int policy_user_value(const struct policy *p, const char *name, size_t len);

@@ -37,7 +37,8 @@ enum policy_section_type {
 	POLICY_SEC_USERS = 7,		/* u32 name offset; value = index + 1 */
 	POLICY_SEC_ROLES = 8,		/* u32 name offset; value = index + 1 */
 	POLICY_SEC_INITSIDS = 9,	/* struct policy_blob_isid */
-	POLICY_SEC_MAX = 9,
+	POLICY_SEC_TRANS = 10,		/* struct policy_blob_trans, sorted (optional) */
+	POLICY_SEC_MAX = 10,
 };
 
 /* Section table entry; each type at most once; STRTAB, TYPES, CLASSES,
@@ -91,5 +92,19 @@ struct policy_blob_isid {
 	uint16_t pad;
 };
 _Static_assert(sizeof(struct policy_blob_isid) == 12, "blob ABI");
+
+/* A type_transition rule with attributes expanded: objects of tclass
+ * created by source for target get new_type. Sorted by (source, target,
+ * tclass, cond); no two entries equal there. cond as for AV rules; an
+ * unconditional entry wins over conditional ones that are also active. */
+struct policy_blob_trans {
+	uint16_t source;
+	uint16_t target;
+	uint16_t tclass;
+	uint16_t new_type;
+	uint32_t cond;
+	uint32_t pad;
+};
+_Static_assert(sizeof(struct policy_blob_trans) == 16, "blob ABI");
 
 #endif

@@ -52,6 +52,7 @@ static const char *const sec_names[POLICY_SEC_MAX + 1] = {
 	[POLICY_SEC_USERS] = "USERS",
 	[POLICY_SEC_ROLES] = "ROLES",
 	[POLICY_SEC_INITSIDS] = "INITSIDS",
+	[POLICY_SEC_TRANS] = "TRANS",
 };
 
 /* Bytes per element; STRTAB counts bytes. */
@@ -65,6 +66,7 @@ static const uint32_t sec_elem_size[POLICY_SEC_MAX + 1] = {
 	[POLICY_SEC_USERS] = 4,
 	[POLICY_SEC_ROLES] = 4,
 	[POLICY_SEC_INITSIDS] = sizeof(struct policy_blob_isid),
+	[POLICY_SEC_TRANS] = sizeof(struct policy_blob_trans),
 };
 
 /* Values are u16 in AVTAB and contexts, so at most this many of each. */
@@ -189,6 +191,15 @@ static int av_cmp(const struct policy_blob_av *a, const struct policy_blob_av *b
 	return 0;
 }
 
+/* A rule's cond: 0, or a boolean index + 1 that names a boolean (with or
+ * without POLICY_COND_WHEN_FALSE). */
+static bool cond_ok(const struct policy *p, uint32_t cond)
+{
+	uint32_t b = cond & ~POLICY_COND_WHEN_FALSE;
+
+	return cond == 0 || (b != 0 && b <= p->bool_count);
+}
+
 static int check_avtab(const struct policy *p, struct policy_error *err)
 {
 	struct policy_blob_av prev = { 0 };
@@ -212,7 +223,7 @@ static int check_avtab(const struct policy *p, struct policy_error *err)
 			return refuse(err, "AVTAB %u: kind 0x%x is not exactly one kind", i, a.kind);
 		}
 		b = a.cond & ~POLICY_COND_WHEN_FALSE;
-		if (a.cond != 0 && (b == 0 || b > p->bool_count)) {
+		if (!cond_ok(p, a.cond)) {
 			return refuse(err, "AVTAB %u: cond bool index %u out of range (%u bools)", i,
 				      b, p->bool_count);
 		}
@@ -227,6 +238,71 @@ static int check_avtab(const struct policy *p, struct policy_error *err)
 			}
 		}
 		prev = a;
+	}
+	return 0;
+}
+
+/* Compare two transitions by the blob's sort key (source, target, tclass,
+ * cond). */
+static int trans_cmp(const struct policy_blob_trans *a, const struct policy_blob_trans *b)
+{
+	if (a->source != b->source) {
+		return a->source < b->source ? -1 : 1;
+	}
+	if (a->target != b->target) {
+		return a->target < b->target ? -1 : 1;
+	}
+	if (a->tclass != b->tclass) {
+		return a->tclass < b->tclass ? -1 : 1;
+	}
+	if (a->cond != b->cond) {
+		return a->cond < b->cond ? -1 : 1;
+	}
+	return 0;
+}
+
+/* TRANS is optional; when present every value is checked as for AVTAB and
+ * new_type too, so policy_compute_create() only ever returns a type value
+ * of this policy (or 0). */
+static int check_trans(const struct policy *p, struct policy_error *err)
+{
+	struct policy_blob_trans prev = { 0 };
+
+	for (uint32_t i = 0; i < p->trans_count; i++) {
+		struct policy_blob_trans t;
+
+		memcpy(&t, p->trans + (size_t)i * sizeof(t), sizeof(t));
+		if (t.source == 0 || t.source > p->type_count || t.target == 0 ||
+		    t.target > p->type_count) {
+			return refuse(err, "TRANS %u: type value %u/%u not in 1..%u", i, t.source,
+				      t.target, p->type_count);
+		}
+		if (t.tclass == 0 || t.tclass > p->class_count) {
+			return refuse(err, "TRANS %u: class value %u not in 1..%u", i, t.tclass,
+				      p->class_count);
+		}
+		if (t.new_type == 0 || t.new_type > p->type_count) {
+			return refuse(err, "TRANS %u: new type value %u not in 1..%u", i,
+				      t.new_type, p->type_count);
+		}
+		if (!cond_ok(p, t.cond)) {
+			return refuse(err, "TRANS %u: cond bool index %u out of range (%u bools)", i,
+				      t.cond & ~POLICY_COND_WHEN_FALSE, p->bool_count);
+		}
+		if (t.pad != 0) {
+			return refuse(err, "TRANS %u: pad 0x%x != 0", i, t.pad);
+		}
+		if (i > 0) {
+			int c = trans_cmp(&prev, &t);
+
+			if (c == 0) {
+				return refuse(err, "TRANS %u: duplicate entry", i);
+			}
+			if (c > 0) {
+				return refuse(err, "TRANS %u: entries unsorted", i);
+			}
+		}
+		prev = t;
 	}
 	return 0;
 }
@@ -323,7 +399,11 @@ int policy_load(struct policy *p, const void *buf, size_t len, struct policy_err
 	SEC(users, user_count, POLICY_SEC_USERS);
 	SEC(roles, role_count, POLICY_SEC_ROLES);
 	SEC(isids, isid_count, POLICY_SEC_INITSIDS);
+	SEC(trans, trans_count, POLICY_SEC_TRANS);
 #undef SEC
+	if (np.trans_count == 0) {
+		np.trans = NULL;
+	}
 
 	if (np.strtab_size == 0 || np.strtab[np.strtab_size - 1] != '\0') {
 		return refuse(err, "STRTAB does not end in NUL");
@@ -354,6 +434,9 @@ int policy_load(struct policy *p, const void *buf, size_t len, struct policy_err
 	}
 	if (rc == 0) {
 		rc = check_isids(&np, err);
+	}
+	if (rc == 0) {
+		rc = check_trans(&np, err);
 	}
 	if (rc != 0) {
 		return rc;

@@ -1,7 +1,8 @@
 /*
  * The security server's lookups over a loaded policy: access vectors by
  * binary search over the sorted AVTAB (conditional rules evaluated with the
- * current boolean values), names to values and back, and context strings.
+ * current boolean values), new objects' types by binary search over the
+ * sorted TRANS, names to values and back, and context strings.
  *
  * Every structure here was checked by policy_load(); the values callers pass
  * in (types, classes, indices) were not, so each is range-checked and goes
@@ -122,6 +123,47 @@ void policy_compute_av(const struct policy *p, uint16_t stype, uint16_t ttype, u
 	out->allowed &= mask;
 	out->auditallow &= mask;
 	out->auditdeny = ~dontaudit;
+}
+
+static void get_trans(const struct policy *p, uint32_t i, struct policy_blob_trans *t)
+{
+	memcpy(t, p->trans + index_nospec(i, p->trans_count) * sizeof(*t), sizeof(*t));
+}
+
+/* Transitions for (stype, ttype, tclass) are contiguous in the sorted TRANS
+ * with the unconditional one (cond 0) first; an active conditional one
+ * applies only when there is none. */
+uint16_t policy_compute_create(const struct policy *p, uint16_t stype, uint16_t ttype,
+			       uint16_t tclass)
+{
+	uint64_t key = ((uint64_t)stype << 32) | ((uint64_t)ttype << 16) | tclass;
+	uint32_t lo = 0, hi = p->trans_count;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		struct policy_blob_trans t;
+		uint64_t k;
+
+		get_trans(p, mid, &t);
+		k = ((uint64_t)t.source << 32) | ((uint64_t)t.target << 16) | t.tclass;
+		if (k < key) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	for (uint32_t i = lo; i < p->trans_count; i++) {
+		struct policy_blob_trans t;
+
+		get_trans(p, i, &t);
+		if (t.source != stype || t.target != ttype || t.tclass != tclass) {
+			break;
+		}
+		if (cond_holds(p, t.cond)) {
+			return t.new_type;
+		}
+	}
+	return 0;
 }
 
 static int find_name(const struct policy *p, const uint8_t *tab, uint32_t count,

@@ -12,6 +12,7 @@
 #include <hv/mm.h>
 #include <hv/sched.h>
 #include <public/sched.h>
+#include <xsm/hooks.h>
 
 static struct domain domains[MAX_DOMAINS];
 static bool any_crashed;
@@ -98,6 +99,7 @@ void domain_free_unstarted(struct domain *d)
 	mm_domain_teardown(d);
 	domain_release_memory(d);
 	p2m_destroy(&d->p2m);
+	xsm_domain_destroy(d);
 	d->state = DOM_FREE;
 }
 
@@ -188,6 +190,7 @@ void domain_reap(struct vcpu *curr)
 		p2m_destroy(&d->p2m);
 		printk(LOG_INFO, "domain %u (%s) destroyed, %lu frames freed, %lu free",
 		       d->id, d->name, (unsigned long)freed, (unsigned long)frame_free_count());
+		xsm_domain_destroy(d);
 		d->state = DOM_FREE;
 	}
 }

@@ -1,7 +1,8 @@
 /*
  * event_channel_op (hypercall 32): local ports of the caller's own domain.
  * Each sub-op copies its argument in once, decodes and checks everything
- * (XSM hooks included, see evtchn_xsm.h) with no side effect, proves the
+ * (XSM hooks included: they label the channel in a scratch copy that is
+ * committed with it) with no side effect, proves the
  * argument writable when it has an output, and only then commits through
  * evtchn_commit_* (evtchn.c), which cannot fail.
  *
@@ -17,7 +18,7 @@
 #include <hv/lib.h>
 #include <public/errno.h>
 
-#include "evtchn_xsm.h"
+#include <xsm/hooks.h>
 
 /* A vCPU of d named by the guest, or NULL when it does not exist. */
 static struct vcpu *own_vcpu(struct domain *d, uint32_t id)
@@ -43,6 +44,7 @@ static int64_t op_bind_virq(struct vcpu *curr, uint64_t arg)
 {
 	struct domain *d = curr->domain;
 	struct evtchn_bind_virq b;
+	struct evtchn label = { .state = ECS_VIRQ };
 	evtchn_port_t port;
 	struct vcpu *v;
 	uint32_t virq;
@@ -66,7 +68,7 @@ static int64_t op_bind_virq(struct vcpu *curr, uint64_t arg)
 	if (v->event.virq_to_port[virq] != 0) {
 		return -XEN_EEXIST;
 	}
-	rc = xsm_evtchn_bind_virq(d, virq);
+	rc = xsm_evtchn_bind_virq(d, &label, virq);
 	if (rc != 0) {
 		return rc;
 	}
@@ -79,6 +81,7 @@ static int64_t op_bind_virq(struct vcpu *curr, uint64_t arg)
 		return rc;
 	}
 	evtchn_commit_bind_virq(d, port, v, virq);
+	evtchn_get(d, port)->ssid = label.ssid;
 	b.port = port;
 	(void)copy_to_guest(curr, guest_ptr(arg), &b, sizeof(b));
 	return 0;
@@ -88,6 +91,7 @@ static int64_t op_bind_ipi(struct vcpu *curr, uint64_t arg)
 {
 	struct domain *d = curr->domain;
 	struct evtchn_bind_ipi b;
+	struct evtchn label = { .state = ECS_IPI };
 	evtchn_port_t port;
 	struct vcpu *v;
 	int rc;
@@ -99,7 +103,7 @@ static int64_t op_bind_ipi(struct vcpu *curr, uint64_t arg)
 	if (v == NULL) {
 		return -XEN_ENOENT;
 	}
-	rc = xsm_evtchn_bind_ipi(d);
+	rc = xsm_evtchn_bind_ipi(d, &label);
 	if (rc != 0) {
 		return rc;
 	}
@@ -112,6 +116,7 @@ static int64_t op_bind_ipi(struct vcpu *curr, uint64_t arg)
 		return rc;
 	}
 	evtchn_commit_bind_ipi(d, port, v);
+	evtchn_get(d, port)->ssid = label.ssid;
 	b.port = port;
 	(void)copy_to_guest(curr, guest_ptr(arg), &b, sizeof(b));
 	return 0;

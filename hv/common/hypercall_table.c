@@ -39,7 +39,7 @@ const struct hypercall_def hypercall_table[MOAT_NR_HYPERCALLS] = {
 	HC(__HYPERVISOR_vcpu_op, "vcpu_op", do_vcpu_op, XSM_HC_VCPU_OP),
 	HC(__HYPERVISOR_set_segment_base, "set_segment_base", do_set_segment_base, XSM_HC_SET_SEGMENT_BASE),
 	HC(__HYPERVISOR_mmuext_op, "mmuext_op", do_mmuext_op, XSM_HC_MMUEXT_OP),
-	HC_NONE(__HYPERVISOR_xsm_op, "xsm_op"),
+	HC(__HYPERVISOR_xsm_op, "xsm_op", do_xsm_op, XSM_HC_XSM_OP),
 	HC_NONE(__HYPERVISOR_nmi_op, "nmi_op"),
 	HC(__HYPERVISOR_sched_op, "sched_op", do_sched_op, XSM_HC_SCHED_OP),
 	HC(__HYPERVISOR_callback_op, "callback_op", do_callback_op, XSM_HC_CALLBACK_OP),

@@ -12,8 +12,8 @@
 
 #include "manifest_priv.h"
 
-enum hv_opt { OPT_CONSOLE, OPT_LOGLVL, OPT_XSM, OPT_FLASK, OPT_MEASURED, OPT_ON_EXIT,
-	      OPT_NOREBOOT, OPT_SELFTEST };
+enum hv_opt { OPT_CONSOLE, OPT_LOGLVL, OPT_XSM, OPT_FLASK, OPT_FLASK_UNLABELED, OPT_MEASURED,
+	      OPT_ON_EXIT, OPT_NOREBOOT, OPT_SELFTEST };
 
 struct opt_value {
 	const char *name;		/* NULL ends a list */
@@ -33,6 +33,11 @@ static const struct opt_value xsm_values[] = {
 static const struct opt_value flask_values[] = {
 	{ "enforcing", MANIFEST_FLASK_ENFORCING },
 	{ "permissive", MANIFEST_FLASK_PERMISSIVE },
+	{ NULL, 0 },
+};
+static const struct opt_value flask_unlabeled_values[] = {
+	{ "refuse", MANIFEST_UNLABELED_REFUSE },
+	{ "default", MANIFEST_UNLABELED_DEFAULT },
 	{ NULL, 0 },
 };
 static const struct opt_value measured_values[] = {
@@ -60,6 +65,7 @@ static const struct {
 	[OPT_LOGLVL] = { "loglvl", loglvl_values },
 	[OPT_XSM] = { "xsm", xsm_values },
 	[OPT_FLASK] = { "flask", flask_values },
+	[OPT_FLASK_UNLABELED] = { "flask_unlabeled", flask_unlabeled_values },
 	[OPT_MEASURED] = { "measured", measured_values },
 	[OPT_ON_EXIT] = { "on_exit", on_exit_values },
 	[OPT_NOREBOOT] = { "noreboot", NULL },
@@ -80,6 +86,9 @@ static void opt_set(struct manifest_options *o, enum hv_opt id, int v)
 		break;
 	case OPT_FLASK:
 		o->flask = (enum manifest_flask)v;
+		break;
+	case OPT_FLASK_UNLABELED:
+		o->flask_unlabeled = (enum manifest_unlabeled)v;
 		break;
 	case OPT_MEASURED:
 		o->measured = (enum manifest_measured)v;
@@ -145,6 +154,7 @@ int manifest_parse_options(struct manifest_options *o, const char *cmdline,
 	o->loglvl = LOG_INFO;
 	o->xsm = MANIFEST_XSM_DUMMY;
 	o->flask = MANIFEST_FLASK_ENFORCING;
+	o->flask_unlabeled = MANIFEST_UNLABELED_REFUSE;
 	o->measured = MANIFEST_MEASURED_OPTIONAL;
 	o->on_exit = MANIFEST_EXIT_POWEROFF;
 	o->noreboot = false;

@@ -14,6 +14,7 @@
 #include <hv/lib.h>
 #include <hv/manifest.h>
 #include <hv/sched.h>
+#include <xsm/flask.h>
 #include <xsm/hooks.h>
 
 static struct manifest manifest;
@@ -114,6 +115,13 @@ static bool build_one(const struct manifest_domain *md, const struct boot_info *
 		domain_free_unstarted(d);
 		return false;
 	}
+	/* The module prints why a label is refused. */
+	if (xsm_domain_label(d, md->label) != 0) {
+		printk(LOG_ERR, "module %d (domain '%s'): no usable security label",
+		       md->kernel_module, md->name);
+		domain_free_unstarted(d);
+		return false;
+	}
 	return true;
 }
 
@@ -131,6 +139,49 @@ static void release_modules(const struct boot_info *bi)
 			}
 		}
 	}
+}
+
+/*
+ * xsm=flask needs a policy module that loads: anything else stops the boot
+ * (fail closed). With xsm=dummy a policy module is refused too, since the
+ * operator evidently expected a policy to be enforced.
+ */
+static void start_security_module(const struct boot_info *bi)
+{
+	enum xsm_module module = XSM_MODULE_DUMMY;
+
+	if (manifest.opts.xsm == MANIFEST_XSM_FLASK) {
+		const struct boot_module *pm;
+		bool enforcing = manifest.opts.flask == MANIFEST_FLASK_ENFORCING;
+
+		if (manifest.policy_module < 0) {
+			printk(LOG_ERR, "xsm=flask: no policy module (add a module with type=policy)");
+			boot_refused();
+		}
+		pm = &bi->mods[manifest.policy_module];
+		if (flask_boot_load(arch_phys_map(pm->start, pm->size), (size_t)pm->size, enforcing,
+				    manifest.opts.flask_unlabeled == MANIFEST_UNLABELED_DEFAULT
+					    ? FLASK_UNLABELED_DEFAULT
+					    : FLASK_UNLABELED_REFUSE) != 0) {
+			printk(LOG_ERR, "module %d: the policy cannot be loaded: nothing runs",
+			       manifest.policy_module);
+			boot_refused();
+		}
+		module = XSM_MODULE_FLASK;
+	} else if (manifest.policy_module >= 0) {
+		printk(LOG_ERR, "module %d is a policy but xsm=dummy: add xsm=flask to enforce it",
+		       manifest.policy_module);
+		boot_refused();
+	}
+	if (xsm_init(module) != 0) {
+		printk(LOG_ERR, "xsm: cannot start the %s module",
+		       module == XSM_MODULE_FLASK ? "flask" : "dummy");
+		boot_refused();
+	}
+	printk(LOG_INFO, "security module: %s%s", xsm_module_name(),
+	       module != XSM_MODULE_FLASK ? ""
+	       : flask_enforcing()	  ? " (enforcing)"
+					  : " (permissive: denials are logged, not enforced)");
 }
 
 void hv_main(struct boot_info *bi)
@@ -164,18 +215,8 @@ void hv_main(struct boot_info *bi)
 	if (manifest.opts.console == MANIFEST_CONSOLE_NONE) {
 		console_set_enabled(false);
 	}
-	if (xsm_init(manifest.opts.xsm == MANIFEST_XSM_FLASK ? XSM_MODULE_FLASK
-							      : XSM_MODULE_DUMMY) != 0) {
-		printk(LOG_ERR, "xsm=%s is not available in this build",
-		       manifest.opts.xsm == MANIFEST_XSM_FLASK ? "flask" : "dummy");
-		boot_refused();
-	}
-	printk(LOG_INFO, "security module: %s", xsm_module_name());
+	start_security_module(bi);
 	run_selftest(manifest.opts.selftest);
-	if (manifest.policy_module >= 0) {
-		printk(LOG_WARN, "module %d is a policy, but no policy engine is built yet: ignored",
-		       manifest.policy_module);
-	}
 	for (unsigned int i = 0; i < manifest.domain_count; i++) {
 		if (!build_one(&manifest.domains[i], bi)) {
 			/* Undo the domains already built: nothing runs. */

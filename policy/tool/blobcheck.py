@@ -3,10 +3,14 @@
 only: magic, version, header size, flags, body SHA-256, section table (each
 type at most once, required ones present, inside the body, size = count *
 element size), names inside STRTAB, classes' permission ranges, AVTAB
-sorted and unique with indices in range, BOOLS, INITSIDS. Prints counts;
-exits 1 with the reasons on any failure.
+sorted and unique with indices in range, BOOLS, INITSIDS, and the optional
+TRANS (type transitions: sorted and unique by source, target, class, cond;
+types, class, new type and cond in range; pad zero). Prints counts; exits 1
+with the reasons on any failure. --dump-av and --dump-trans print the rules
+as `allow s t:c { p };` and `type_transition s t:c n;` (conditional ones
+followed by ` if b` or ` if !b`).
 
-usage: blobcheck.py POLICY.blob [--dump-av]
+usage: blobcheck.py POLICY.blob [--dump-av] [--dump-trans]
 """
 import hashlib
 import struct
@@ -14,8 +18,8 @@ import sys
 
 MAGIC = b"MOATPOL1"
 NAMES = {1: "strtab", 2: "types", 3: "classes", 4: "perms", 5: "avtab",
-         6: "bools", 7: "users", 8: "roles", 9: "initsids"}
-ELEM = {1: 1, 2: 4, 3: 16, 4: 4, 5: 16, 6: 8, 7: 4, 8: 4, 9: 12}
+         6: "bools", 7: "users", 8: "roles", 9: "initsids", 10: "trans"}
+ELEM = {1: 1, 2: 4, 3: 16, 4: 4, 5: 16, 6: 8, 7: 4, 8: 4, 9: 12, 10: 16}
 REQUIRED = (1, 2, 3, 4, 5)
 KINDS = {1: "allow", 2: "auditallow", 4: "dontaudit"}
 WHEN_FALSE = 0x80000000
@@ -141,14 +145,47 @@ def main(argv):
                                                   bools[b - 1][0] if b <= len(bools) else b)
             print("%s %s %s:%s { %s };%s" % (KINDS.get(k, k), types[s - 1], types[t - 1],
                                                classes[c - 1][0], ps, cs))
+
+    def cond_str(cond):
+        b = cond & ~WHEN_FALSE
+        if not cond:
+            return ""
+        return " if %s%s" % ("!" if cond & WHEN_FALSE else "",
+                             bools[b - 1][0] if 1 <= b <= len(bools) else b)
+
+    def is_type(v):
+        return 1 <= v <= len(types) and types[v - 1] and not types[v - 1].startswith("@")
+
+    trans = [struct.unpack_from("<HHHHII", sec[10][1], i * 16) for i in range(sec.get(10, (0,))[0])]
+    prev = None
+    for i, (s, t, c, n, cond, pad) in enumerate(trans):
+        key = (s, t, c, cond)
+        if prev is not None and key <= prev:
+            bad("trans entry %d not strictly sorted" % i)
+        prev = key
+        if not (is_type(s) and is_type(t) and is_type(n)):
+            bad("trans entry %d: source, target or new type out of range or an attribute" % i)
+            continue
+        if not 1 <= c <= len(classes):
+            bad("trans entry %d: class %d out of range" % (i, c))
+            continue
+        b = cond & ~WHEN_FALSE
+        if cond and not 1 <= b <= len(bools):
+            bad("trans entry %d: cond bool %d out of range" % (i, b))
+        if pad:
+            bad("trans entry %d: pad 0x%x" % (i, pad))
+        if "--dump-trans" in argv:
+            print("type_transition %s %s:%s %s;%s" % (types[s - 1], types[t - 1],
+                                                     classes[c - 1][0], types[n - 1],
+                                                     cond_str(cond)))
     if errs:
         return report(errs)
     print("blobcheck: ok: %d bytes, %d sections, sha256 %s: types %d (%d attribute slots), "
           "classes %d, perms %d, av %d (%d conditional), bools %d, users %d, roles %d, "
-          "initsids %d" % (len(data), nsec, digest.hex()[:16], len(types),
+          "initsids %d, trans %d (%d conditional)" % (len(data), nsec, digest.hex()[:16], len(types),
                            sum(1 for t in types if t.startswith("@")), len(classes), len(perms),
                            len(avs), sum(1 for a in avs if a[5]), len(bools), len(users),
-                           len(roles), len(isids)))
+                           len(roles), len(isids), len(trans), sum(1 for x in trans if x[4])))
     return 0
 
 

@@ -18,6 +18,11 @@
  *   to the class's permissions, emitted only when non-zero.
  * - Conditional rules: only `b` and `!b` (one boolean) are accepted; `!b`
  *   swaps the true and false lists.
+ * - TRANS holds the type_transition rules (filename-less; AVTAB_TRANSITION),
+ *   attributes expanded as for AV rules, conditional ones with their cond.
+ *   Two rules for one (source, target, class, cond) must agree on the new
+ *   type (checkpolicy refuses conflicting ones already). type_member and
+ *   type_change rules are not in the blob.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -182,6 +187,8 @@ static uint32_t perm_mask(const policydb_t *p, const struct cls *cs, const char 
 struct avs {
 	struct policy_blob_av *v;
 	size_t n, cap;
+	struct policy_blob_trans *tr;	/* type_transition rules */
+	size_t tn, tcap;
 	const policydb_t *p;
 	const struct cls *cs;
 	uint32_t cond;
@@ -198,6 +205,34 @@ static void av_push(struct avs *a, uint32_t s, uint32_t t, uint32_t c, uint32_t 
 						(uint16_t)kind, perms, a->cond };
 }
 
+static void trans_push(struct avs *a, uint32_t s, uint32_t t, uint32_t c, uint32_t new_type)
+{
+	if (a->tn == a->tcap) {
+		a->tcap = a->tcap ? 2 * a->tcap : 256;
+		a->tr = xrealloc(a->tr, a->tcap * sizeof(*a->tr));
+	}
+	a->tr[a->tn++] = (struct policy_blob_trans){ (uint16_t)s, (uint16_t)t, (uint16_t)c,
+						     (uint16_t)new_type, a->cond, 0 };
+}
+
+/* A type_transition rule: one TRANS entry per (source type, target type). */
+static void trans_add(struct avs *a, const avtab_key_t *k, const avtab_datum_t *d)
+{
+	const policydb_t *p = a->p;
+	ebitmap_node_t *sn, *tn;
+	unsigned int si, ti;
+
+	if (!d->data || d->data > p->p_types.nprim || is_attr(p, d->data))
+		die("type_transition %s %s:%u to value %u: not a type", type_name(p, k->source_type),
+		    type_name(p, k->target_type), k->target_class, d->data);
+	ebitmap_for_each_positive_bit(&p->attr_type_map[k->source_type - 1], sn, si)
+		ebitmap_for_each_positive_bit(&p->attr_type_map[k->target_type - 1], tn, ti) {
+			if (is_attr(p, si + 1) || is_attr(p, ti + 1))
+				die("attribute expanded to an attribute");
+			trans_push(a, si + 1, ti + 1, k->target_class, d->data);
+		}
+}
+
 static int av_add(avtab_key_t *k, avtab_datum_t *d, void *arg)
 {
 	struct avs *a = arg;
@@ -206,12 +241,16 @@ static int av_add(avtab_key_t *k, avtab_datum_t *d, void *arg)
 	ebitmap_node_t *sn, *tn;
 	unsigned int si, ti;
 
-	if (spec & ~AVTAB_AV)
-		return 0; /* type rules and extended permissions: not in the blob */
+	if (spec != AVTAB_TRANSITION && (spec & ~AVTAB_AV))
+		return 0; /* member/change rules and extended permissions: not in the blob */
 	if (!k->target_class || k->target_class > p->p_classes.nprim ||
 	    !k->source_type || k->source_type > p->p_types.nprim ||
 	    !k->target_type || k->target_type > p->p_types.nprim)
 		die("rule with a value out of range");
+	if (spec == AVTAB_TRANSITION) {
+		trans_add(a, k, d);
+		return 0;
+	}
 	cmask = a->cs[k->target_class - 1].nperm >= 32 ? ~0U :
 		(1U << a->cs[k->target_class - 1].nperm) - 1;
 	switch (spec) {
@@ -259,6 +298,21 @@ static int av_cmp(const void *x, const void *y)
 	return 0;
 }
 
+static int trans_cmp(const void *x, const void *y)
+{
+	const struct policy_blob_trans *a = x, *b = y;
+
+	if (a->source != b->source)
+		return a->source < b->source ? -1 : 1;
+	if (a->target != b->target)
+		return a->target < b->target ? -1 : 1;
+	if (a->tclass != b->tclass)
+		return a->tclass < b->tclass ? -1 : 1;
+	if (a->cond != b->cond)
+		return a->cond < b->cond ? -1 : 1;
+	return 0;
+}
+
 static void flatten(policydb_t *p, const struct cls *cs, struct avs *a)
 {
 	memset(a, 0, sizeof(*a));
@@ -296,6 +350,20 @@ static void flatten(policydb_t *p, const struct cls *cs, struct avs *a)
 			a->v[o++] = a->v[i];
 	}
 	a->n = o;
+	qsort(a->tr, a->tn, sizeof(*a->tr), trans_cmp);
+	o = 0;
+	for (size_t i = 0; i < a->tn; i++) {
+		if (o && !trans_cmp(&a->tr[o - 1], &a->tr[i])) {
+			if (a->tr[o - 1].new_type != a->tr[i].new_type)
+				die("type_transition %s %s:%u: two new types (%s, %s)",
+				    type_name(p, a->tr[i].source), type_name(p, a->tr[i].target),
+				    a->tr[i].tclass, type_name(p, a->tr[o - 1].new_type),
+				    type_name(p, a->tr[i].new_type));
+		} else {
+			a->tr[o++] = a->tr[i];
+		}
+	}
+	a->tn = o;
 }
 
 /* Is the rule active? defaults: booleans at their default; otherwise any
@@ -380,11 +448,11 @@ static uint32_t str(struct buf *st, const char *s)
 	return (uint32_t)(st->n - l - 1);
 }
 
-/* The binary keeps no initial SID names, only values: Moat uses Xen's ten,
- * in policy/flask/initial_sids's order (value = position + 1). */
+/* The binary keeps no initial SID names, only values: Moat uses Xen's
+ * twelve, in policy/flask/initial_sids's order (value = position + 1). */
 static const char *const isid_names[] = {
-	"xen", "dom0", "domio", "domxen", "unlabeled",
-	"security", "ioport", "iomem", "irq", "device",
+	"xen", "dom0", "domio", "domxen", "unlabeled", "security",
+	"ioport", "iomem", "irq", "device", "domU", "domDM",
 };
 
 static const char *isid_name(const ocontext_t *oc, char *tmp, size_t len)
@@ -454,6 +522,15 @@ static int cmd_blob(const char *in, const char *out)
 		put32(&sec[POLICY_SEC_AVTAB], a.v[i].cond);
 	}
 	cnt[POLICY_SEC_AVTAB] = (uint32_t)a.n;
+	for (size_t i = 0; i < a.tn; i++) {
+		put16(&sec[POLICY_SEC_TRANS], a.tr[i].source);
+		put16(&sec[POLICY_SEC_TRANS], a.tr[i].target);
+		put16(&sec[POLICY_SEC_TRANS], a.tr[i].tclass);
+		put16(&sec[POLICY_SEC_TRANS], a.tr[i].new_type);
+		put32(&sec[POLICY_SEC_TRANS], a.tr[i].cond);
+		put32(&sec[POLICY_SEC_TRANS], 0);
+	}
+	cnt[POLICY_SEC_TRANS] = (uint32_t)a.tn;
 	for (uint32_t b = 0; b < p->p_bools.nprim; b++) {
 		put32(&sec[POLICY_SEC_BOOLS], str(&st, p->p_bool_val_to_name[b]));
 		put32(&sec[POLICY_SEC_BOOLS], p->bool_val_to_struct[b]->state ? 1 : 0);
@@ -551,11 +628,11 @@ static int cmd_blob(const char *in, const char *out)
 	    fwrite(body.b, 1, body.n, fp) != body.n || fclose(fp))
 		die("%s: %s", out, strerror(errno));
 	printf("%s: %zu bytes, %u sections: types %u, classes %u, perms %u, av %u, "
-	       "bools %u, users %u, roles %u, initsids %u, strtab %u bytes\n",
+	       "bools %u, users %u, roles %u, initsids %u, trans %u, strtab %u bytes\n",
 	       out, hdr.n + body.n, nsec, cnt[POLICY_SEC_TYPES], cnt[POLICY_SEC_CLASSES],
 	       cnt[POLICY_SEC_PERMS], cnt[POLICY_SEC_AVTAB], cnt[POLICY_SEC_BOOLS],
 	       cnt[POLICY_SEC_USERS], cnt[POLICY_SEC_ROLES], cnt[POLICY_SEC_INITSIDS],
-	       cnt[POLICY_SEC_STRTAB]);
+	       cnt[POLICY_SEC_TRANS], cnt[POLICY_SEC_STRTAB]);
 	return 0;
 }
 

@@ -187,8 +187,8 @@ TESTS.append(Test(
 TESTS.append(refused("cmdline-unknown-option", "an unknown hypervisor option is refused",
                      [guest("hello", "a")], [r"hypervisor command line: .*frobnicate"],
                      cmdline="frobnicate=1"))
-TESTS.append(refused("cmdline-xsm-flask-unavailable", "xsm=flask without FLASK built is refused",
-                     [guest("hello", "a")], [r"xsm=flask is not available"],
+TESTS.append(refused("flask-no-policy", "xsm=flask without a policy module is refused",
+                     [guest("hello", "a")], [r"xsm=flask: no policy module"],
                      cmdline="xsm=flask"))
 
 # (13) An initrd module reaches its domain: the memory map, the module and

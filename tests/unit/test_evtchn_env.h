@@ -18,6 +18,7 @@
 #include <fake_time.h>
 #include <hv/domain.h>
 #include <hv/event.h>
+#include <xsm/hooks.h>
 #include <hv/frame.h>
 #include <hv/hypercall.h>
 #include <hv/lib.h>
@@ -39,6 +40,8 @@ static inline void env_boot(void)
 	fake_machine_boot(ENV_FRAMES, 16);
 	fake_tsc_reset();
 	fake_timer_records_reset();
+	/* The handlers ask the XSM hooks, which deny until a module is chosen. */
+	assert_int_equal(xsm_init(XSM_MODULE_DUMMY), 0);
 	memset(&env_idle, 0, sizeof(env_idle));
 	assert_int_equal(arch_idle_vcpu_create(&env_idle), 0);
 	sched_init(&env_idle);

@@ -147,7 +147,7 @@ static void test_fail_closed_before_xsm_init(void **state)
 	assert_int_equal(xsm_console_io(dom, CONSOLEIO_write), -XEN_EACCES);
 	assert_int_equal(xsm_xen_version(dom, XENVER_version), -XEN_EACCES);
 	assert_int_equal(xsm_sched_shutdown(dom, dom), -XEN_EACCES);
-	/* A module that is not built is refused and the gate stays shut. */
+	/* FLASK without a loaded policy is refused and the gate stays shut. */
 	assert_int_equal(xsm_init(XSM_MODULE_FLASK), -XEN_EINVAL);
 	assert_string_equal(xsm_module_name(), "none");
 	assert_int_equal(console_write("hi\n", 3), -XEN_EACCES);

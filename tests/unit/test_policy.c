@@ -37,6 +37,8 @@ struct model {
 	uint32_t role_count;
 	struct policy_blob_isid isids[2];
 	uint32_t isid_count;
+	struct policy_blob_trans trans[8];
+	uint32_t trans_count;
 };
 
 struct sec_in {
@@ -73,8 +75,18 @@ static void add_av(struct model *m, uint16_t s, uint16_t t, uint16_t c, uint16_t
 	m->av[m->av_count++] = (struct policy_blob_av){ s, t, c, kind, perms, cond };
 }
 
+static void add_trans(struct model *m, uint16_t s, uint16_t t, uint16_t c, uint16_t new_type,
+		      uint32_t cond)
+{
+	m->trans[m->trans_count++] = (struct policy_blob_trans){ s, t, c, new_type, cond, 0 };
+}
+
 /* dom0_t, domU_t, xen_t; classes domain {create destroy pause} and
- * hypercall {console_io xen_version}; booleans allow_pause (0), strict (1). */
+ * hypercall {console_io xen_version}; booleans allow_pause (0), strict (1).
+ * Transitions: dom0 creating a domain object for domU gets domU_t, whatever
+ * allow_pause says (the unconditional rule wins); domU's own domain objects
+ * get dom0_t while allow_pause and xen_t while !strict (dom0_t when both);
+ * domU's hypercall objects for xen get domU_t. */
 static void model_default(struct model *m)
 {
 	memset(m, 0, sizeof(*m));
@@ -103,6 +115,11 @@ static void model_default(struct model *m)
 	add_av(m, T_DOMU, T_XEN, C_HYPERCALL, POLICY_AV_ALLOWED, P_VERSION, 0);
 	add_av(m, T_DOMU, T_XEN, C_HYPERCALL, POLICY_AV_ALLOWED, P_CONSOLE,
 	       2 | POLICY_COND_WHEN_FALSE);
+	add_trans(m, T_DOM0, T_DOMU, C_DOMAIN, T_DOMU, 0);
+	add_trans(m, T_DOM0, T_DOMU, C_DOMAIN, T_XEN, 1);
+	add_trans(m, T_DOMU, T_DOMU, C_DOMAIN, T_DOM0, 1);
+	add_trans(m, T_DOMU, T_DOMU, C_DOMAIN, T_XEN, 2 | POLICY_COND_WHEN_FALSE);
+	add_trans(m, T_DOMU, T_XEN, C_HYPERCALL, T_DOMU, 0);
 }
 
 static unsigned int model_sections(const struct model *m, struct sec_in *s)
@@ -118,6 +135,9 @@ static unsigned int model_sections(const struct model *m, struct sec_in *s)
 	s[n++] = (struct sec_in){ POLICY_SEC_USERS, m->user_count, 4, m->users };
 	s[n++] = (struct sec_in){ POLICY_SEC_ROLES, m->role_count, 4, m->roles };
 	s[n++] = (struct sec_in){ POLICY_SEC_INITSIDS, m->isid_count, 12, m->isids };
+	if (m->trans_count > 0) {
+		s[n++] = (struct sec_in){ POLICY_SEC_TRANS, m->trans_count, 16, m->trans };
+	}
 	return n;
 }
 
@@ -215,6 +235,8 @@ static void test_valid_loads(void **state)
 	assert_int_equal(pol.class_count, 2);
 	assert_int_equal(pol.av_count, 7);
 	assert_int_equal(pol.bool_count, 2);
+	assert_int_equal(pol.trans_count, 5);
+	assert_non_null(pol.trans);
 	assert_int_equal(policy_bool_get(&pol, 0), 0);
 	assert_int_equal(policy_bool_get(&pol, 1), 1);
 	assert_string_equal(perr.msg, "");
@@ -242,6 +264,29 @@ static void test_valid_unaligned_and_optional_absent(void **state)
 	assert_int_equal(pol.bool_count, 0);
 	assert_int_equal(pol.user_count, 0);
 	assert_int_equal(policy_initsid_context(&pol, 0, &(struct context){ 0 }), -XEN_EINVAL);
+	/* No TRANS: no transition for anything. */
+	assert_null(pol.trans);
+	assert_int_equal(pol.trans_count, 0);
+	assert_int_equal(policy_compute_create(&pol, T_DOM0, T_DOMU, C_DOMAIN), 0);
+}
+
+/* A TRANS section with no entries is as good as none. */
+static void test_valid_empty_trans(void **state)
+{
+	struct sec_in s[POLICY_SEC_MAX];
+	struct model m;
+	unsigned int n;
+
+	(void)state;
+	model_default(&m);
+	m.trans_count = 0;
+	n = model_sections(&m, s);
+	s[n++] = (struct sec_in){ POLICY_SEC_TRANS, 0, 16, m.trans };
+	serialize(s, n);
+	assert_int_equal(load(), 0);
+	assert_null(pol.trans);
+	assert_int_equal(pol.trans_count, 0);
+	assert_int_equal(policy_compute_create(&pol, T_DOMU, T_XEN, C_HYPERCALL), 0);
 }
 
 static void test_lookups(void **state)
@@ -321,6 +366,47 @@ static void test_conditional_rules(void **state)
 	assert_int_equal(policy_bool_set(&pol, 1, true), 0);
 	policy_compute_av(&pol, T_DOMU, T_XEN, C_HYPERCALL, &ad);
 	assert_int_equal(ad.allowed, P_VERSION);
+}
+
+static void test_compute_create(void **state)
+{
+	(void)state;
+	load_default();
+	assert_int_equal(policy_compute_create(&pol, T_DOMU, T_XEN, C_HYPERCALL), T_DOMU);
+	/* The unconditional rule wins over an active conditional one. */
+	assert_int_equal(policy_compute_create(&pol, T_DOM0, T_DOMU, C_DOMAIN), T_DOMU);
+	assert_int_equal(policy_bool_set(&pol, 0, true), 0);
+	assert_int_equal(policy_compute_create(&pol, T_DOM0, T_DOMU, C_DOMAIN), T_DOMU);
+	/* No rule: 0, the caller's cue to use the source type. */
+	assert_int_equal(policy_compute_create(&pol, T_XEN, T_DOMU, C_DOMAIN), 0);
+	assert_int_equal(policy_compute_create(&pol, T_DOMU, T_XEN, C_DOMAIN), 0);
+	assert_int_equal(policy_compute_create(&pol, T_DOM0, T_DOMU, C_HYPERCALL), 0);
+	assert_int_equal(policy_compute_create(&pol, 0, 0, 0), 0);
+	assert_int_equal(policy_compute_create(&pol, 0xffff, 0xffff, 0xffff), 0);
+	assert_int_equal(policy_compute_create(&pol, T_DOMU, T_XEN, 0xffff), 0);
+}
+
+static void test_compute_create_conditional(void **state)
+{
+	(void)state;
+	load_default();
+	/* allow_pause false, strict true: neither conditional rule is active. */
+	assert_int_equal(policy_compute_create(&pol, T_DOMU, T_DOMU, C_DOMAIN), 0);
+	assert_int_equal(policy_bool_set(&pol, 0, true), 0);
+	assert_int_equal(policy_compute_create(&pol, T_DOMU, T_DOMU, C_DOMAIN), T_DOM0);
+	assert_int_equal(policy_bool_set(&pol, 0, false), 0);
+	assert_int_equal(policy_bool_set(&pol, 1, false), 0);
+	assert_int_equal(policy_compute_create(&pol, T_DOMU, T_DOMU, C_DOMAIN), T_XEN);
+	/* Both active: the first in TRANS order (the lower cond). */
+	assert_int_equal(policy_bool_set(&pol, 0, true), 0);
+	assert_int_equal(policy_compute_create(&pol, T_DOMU, T_DOMU, C_DOMAIN), T_DOM0);
+	assert_int_equal(policy_bool_set(&pol, 0, false), 0);
+	assert_int_equal(policy_bool_set(&pol, 1, true), 0);
+	assert_int_equal(policy_compute_create(&pol, T_DOMU, T_DOMU, C_DOMAIN), 0);
+	/* A reload starts again from the defaults. */
+	assert_int_equal(policy_bool_set(&pol, 0, true), 0);
+	load_default();
+	assert_int_equal(policy_compute_create(&pol, T_DOMU, T_DOMU, C_DOMAIN), 0);
 }
 
 static void test_undefined_perm_bits_never_granted(void **state)
@@ -546,7 +632,7 @@ static void test_refuse_section_count_big(void **state)
 	(void)state;
 	load_default();
 	hdr()->section_count = POLICY_SEC_MAX + 1;
-	expect_refusal("section count 10");
+	expect_refusal("section count 11 not in 1..10");
 	hdr()->section_count = 0xffffffffU;
 	expect_refusal("section count");
 }
@@ -564,9 +650,9 @@ static void test_refuse_unknown_section(void **state)
 {
 	(void)state;
 	load_default();
-	sec_entry(8)->type = 10;
+	sec_entry(8)->type = POLICY_SEC_MAX + 1;
 	rehash();
-	expect_refusal("unknown type 10");
+	expect_refusal("unknown type 11");
 	sec_entry(8)->type = 0;
 	rehash();
 	expect_refusal("unknown type 0");
@@ -789,6 +875,92 @@ static void test_refuse_cond_bool(void **state)
 	refuse_model(&m, "AVTAB 1: cond bool index 1 out of range (0 bools)");
 }
 
+static void test_refuse_trans_values(void **state)
+{
+	struct model m;
+
+	(void)state;
+	model_default(&m);
+	m.trans[0].source = 0;
+	refuse_model(&m, "TRANS 0: type value 0/2 not in 1..3");
+	model_default(&m);
+	m.trans[4].target = 4;
+	refuse_model(&m, "TRANS 4: type value 2/4 not in 1..3");
+	model_default(&m);
+	m.trans[4].tclass = 3;
+	refuse_model(&m, "TRANS 4: class value 3 not in 1..2");
+	model_default(&m);
+	m.trans[4].tclass = 0;
+	refuse_model(&m, "TRANS 4: class value 0");
+	model_default(&m);
+	m.trans[2].new_type = 0;
+	refuse_model(&m, "TRANS 2: new type value 0 not in 1..3");
+	model_default(&m);
+	m.trans[2].new_type = 0xffff;
+	refuse_model(&m, "TRANS 2: new type value 65535");
+	model_default(&m);
+	m.trans[1].pad = 1;
+	refuse_model(&m, "TRANS 1: pad 0x1 != 0");
+}
+
+static void test_refuse_trans_cond(void **state)
+{
+	struct model m;
+
+	(void)state;
+	model_default(&m);
+	m.trans[3].cond = 3 | POLICY_COND_WHEN_FALSE;
+	refuse_model(&m, "TRANS 3: cond bool index 3 out of range (2 bools)");
+	model_default(&m);
+	m.trans[3].cond = POLICY_COND_WHEN_FALSE;
+	refuse_model(&m, "TRANS 3: cond bool index 0 out of range");
+	/* No BOOLS at all, and no conditional AV rule to be refused first. */
+	model_default(&m);
+	m.bool_count = 0;
+	m.av[1].cond = 0;
+	m.av[1].kind = POLICY_AV_AUDITALLOW;
+	m.av[2].kind = POLICY_AV_DONTAUDIT;
+	m.av[2].perms = P_PAUSE;
+	m.av_count = 3;
+	refuse_model(&m, "TRANS 1: cond bool index 1 out of range (0 bools)");
+}
+
+static void test_refuse_trans_order(void **state)
+{
+	struct policy_blob_trans t;
+	struct model m;
+
+	(void)state;
+	model_default(&m);
+	t = m.trans[3];
+	m.trans[3] = m.trans[4];
+	m.trans[4] = t;
+	refuse_model(&m, "TRANS 4: entries unsorted");
+	/* Same key, cond order swapped. */
+	model_default(&m);
+	m.trans[0].cond = 1;
+	m.trans[1].cond = 0;
+	refuse_model(&m, "TRANS 1: entries unsorted");
+	/* Equal keys, even with different new types. */
+	model_default(&m);
+	m.trans[1].cond = 0;
+	refuse_model(&m, "TRANS 1: duplicate entry");
+}
+
+static void test_refuse_trans_size(void **state)
+{
+	(void)state;
+	load_default();
+	assert_int_equal(sec_entry(9)->type, POLICY_SEC_TRANS);
+	sec_entry(9)->count--;
+	rehash();
+	expect_refusal("TRANS section size 80 != count 4 * element size 16");
+	load_default();
+	sec_entry(9)->size -= 8;
+	rehash();
+	expect_refusal("TRANS section size 72 != count 5");
+}
+
 static void test_refuse_bool_default(void **state)
 {
 	struct model m;
@@ -835,6 +1007,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid_loads),
 		cmocka_unit_test(test_valid_unaligned_and_optional_absent),
+		cmocka_unit_test(test_valid_empty_trans),
+		cmocka_unit_test(test_compute_create),
+		cmocka_unit_test(test_compute_create_conditional),
 		cmocka_unit_test(test_lookups),
 		cmocka_unit_test(test_compute_av),
 		cmocka_unit_test(test_conditional_rules),
@@ -871,6 +1046,10 @@ int main(void)
 		cmocka_unit_test(test_refuse_avtab_class),
 		cmocka_unit_test(test_refuse_avtab_kind),
 		cmocka_unit_test(test_refuse_cond_bool),
+		cmocka_unit_test(test_refuse_trans_values),
+		cmocka_unit_test(test_refuse_trans_cond),
+		cmocka_unit_test(test_refuse_trans_order),
+		cmocka_unit_test(test_refuse_trans_size),
 		cmocka_unit_test(test_refuse_bool_default),
 		cmocka_unit_test(test_refuse_too_many_bools),
 		cmocka_unit_test(test_refuse_isid_context),

@@ -53,6 +53,12 @@ struct domain {
 	char label[MANIFEST_LABEL_MAX];
 	bool privileged;
 	bool crashed;
+	/* XSM: the domain's SID (0 under the dummy module) and, under flask,
+	 * the hypercall-gate permissions the current policy grants it without
+	 * auditing, so the gate's common case is one bit test. Both are set by
+	 * xsm_domain_label() and refreshed after every policy change. */
+	uint32_t sid;
+	uint32_t xsm_gate_fast;
 	uint32_t shutdown_reason;	/* SHUTDOWN_* */
 	uint64_t nr_pages;		/* frames owned, p2m size */
 	uint64_t max_pages;		/* the manifest's mem=: a ceiling for populate */

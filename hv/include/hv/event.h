@@ -47,7 +47,7 @@ struct evtchn {
 	uint16_t notify_vcpu;	/* the vCPU whose selector and upcall it raises */
 	uint32_t virq;		/* ECS_VIRQ: which VIRQ */
 	uint16_t remote_dom;	/* ECS_UNBOUND/ECS_INTERDOMAIN (later) */
-	uint16_t pad2;
+	uint16_t ssid;		/* XSM label, set by the bind hooks (0: dummy) */
 	uint32_t remote_port;	/* ECS_INTERDOMAIN (later) */
 };
 

@@ -7,7 +7,8 @@
  * Hypervisor command line (the first word is dropped when it looks like the
  * image path that QEMU and GRUB put there: it contains '/' or '.' and no '='):
  *   console=com1|none  loglvl=err|warn|info|debug  xsm=dummy|flask
- *   flask=enforcing|permissive  measured=required|optional  noreboot
+ *   flask=enforcing|permissive  flask_unlabeled=refuse|default
+ *   measured=required|optional  noreboot
  *   on_exit=poweroff|halt  selftest=none|fault|panic
  * Module command line: "[path] key=value ... [-- guest kernel command line]"
  *   type=kernel|initrd|policy   (default kernel)
@@ -34,6 +35,7 @@
 
 enum manifest_xsm { MANIFEST_XSM_DUMMY = 0, MANIFEST_XSM_FLASK = 1 };
 enum manifest_flask { MANIFEST_FLASK_ENFORCING = 0, MANIFEST_FLASK_PERMISSIVE = 1 };
+enum manifest_unlabeled { MANIFEST_UNLABELED_REFUSE = 0, MANIFEST_UNLABELED_DEFAULT = 1 };
 enum manifest_measured { MANIFEST_MEASURED_OPTIONAL = 0, MANIFEST_MEASURED_REQUIRED = 1 };
 enum manifest_on_exit { MANIFEST_EXIT_POWEROFF = 0, MANIFEST_EXIT_HALT = 1 };
 enum manifest_console { MANIFEST_CONSOLE_COM1 = 0, MANIFEST_CONSOLE_NONE = 1 };
@@ -49,6 +51,7 @@ struct manifest_options {
 	int loglvl;			/* an enum log_level value; default LOG_INFO */
 	enum manifest_xsm xsm;
 	enum manifest_flask flask;
+	enum manifest_unlabeled flask_unlabeled;
 	enum manifest_measured measured;
 	enum manifest_on_exit on_exit;
 	bool noreboot;
