@@ -276,9 +276,10 @@ int flask_evtchn_send(const struct domain *caller, const struct evtchn *chn)
 int flask_evtchn_status(const struct domain *caller, const struct domain *target,
 			const struct evtchn *chn)
 {
-	if (target == NULL || chn == NULL) {
-		/* No such port or domain: one's own ports are no secret; for
-		 * another domain, the same answer whether it exists or not. */
+	/* No such domain, no such port, or a closed one (which has no label):
+	 * one's own ports are no secret; for another domain, the same answer
+	 * whether it exists or not. */
+	if (target == NULL || chn == NULL || chn->state == ECS_FREE || chn->state == ECS_RESERVED) {
 		return target == caller ? 0 : -XEN_EACCES;
 	}
 	return flask_has_perm(caller->sid, chn->ssid, FP_EVENT_STATUS, caller->id);

@@ -101,10 +101,11 @@ int xsm_sched_shutdown(const struct domain *caller, const struct domain *target)
  * Interdomain (issue 5): unbound sets chn's label for the pair (d1, d2);
  * interdomain checks create + bind for the binder's new channel and
  * event:bind from the remote channel's label to the binder.
- *   send    event:send [the sending port's label]
+ *   send    event:send [the sending port's label]; the handler refuses
+ *           closed and VIRQ ports (-EINVAL) before asking
  *   status  event:status [the port's label]; chn or target NULL (no such
- *           port or domain) decides on the caller alone, so a denial cannot
- *           tell whether they exist.
+ *           port or domain) or a closed port (no label) decides on the
+ *           caller alone, so a denial cannot tell whether they exist.
  * evtchn_revalidate re-derives a bound channel's label under the current
  * policy and repeats its bind-time checks: 0 keeps it, -XEN_EACCES means
  * the caller must close it (revocation after a policy change).

@@ -133,7 +133,10 @@ static int64_t op_send(struct vcpu *curr, uint64_t arg)
 		return -XEN_EFAULT;
 	}
 	chn = evtchn_get(d, s.port);
-	if (chn == NULL) {
+	/* Only bound sending ports have a label to check: VIRQs are raised by
+	 * us, and closed is closed (one's own port table is no secret). */
+	if (chn == NULL || (chn->state != ECS_IPI && chn->state != ECS_UNBOUND &&
+			    chn->state != ECS_INTERDOMAIN)) {
 		return -XEN_EINVAL;
 	}
 	rc = xsm_evtchn_send(d, chn);
@@ -147,7 +150,7 @@ static int64_t op_send(struct vcpu *curr, uint64_t arg)
 	case ECS_UNBOUND:
 		return 0;	/* nobody listens yet: dropped, as on Xen */
 	default:
-		return -XEN_EINVAL;	/* VIRQs are raised by us; closed is closed */
+		return -XEN_EINVAL;	/* interdomain: the next issue */
 	}
 }
 

@@ -12,7 +12,8 @@
 GUEST_NAMES := hello version crash spinner traps emul user mmu time \
 	hostile_pt_writable hostile_foreign_map hostile_hv_slot hostile_bad_baseptr \
 	hostile_unpin_root hostile_bad_handler hostile_failsafe hostile_priv \
-	hostile_spin hostile_multicall hostile_hv_pointer leak ldt
+	hostile_spin hostile_multicall hostile_hv_pointer leak ldt \
+	flask_gate flask_ctl flask_chan
 GUEST_DIR   := $(BUILD)/guests
 GUEST_OBJ   := $(GUEST_DIR)/obj
 

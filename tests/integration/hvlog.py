@@ -108,3 +108,63 @@ MOAT_REASON_PRIVILEGED = ("#GP", "general protection", "privileged", "hlt", "no 
 
 # Xen 4.17's words when it kills dom0 for a fault it cannot bounce.
 XEN_UNHANDLED = r"\(XEN\) (d0v0 Unhandled: vec \d+|domain_crash_sync called from entry\.S)"
+
+
+# ---- XSM/FLASK (tests_flask.py) ------------------------------------------
+#
+# Hypervisor lines only: every pattern starts at a "(moat) " line start, so a
+# guest's own console output ("(<name>) ...") can never satisfy it.
+
+_MOAT = r"(?m)^\(moat\) (?:\w+: )?"
+
+# The boot-time measurement of the policy module.
+MOAT_FLASK_POLICY_LOADED = _MOAT + r"flask: policy loaded: \d+ bytes, sha256 [0-9a-f]{64}\b"
+
+
+def moat_flask_policy_loaded_by(domid: int) -> str:
+    """A policy loaded at run time through xsm_op FLASK_LOAD by d<domid>."""
+    return _MOAT + rf"flask: policy loaded by d{domid}\b"
+
+
+# Any load through xsm_op, whoever made it.
+MOAT_FLASK_POLICY_RELOADED = _MOAT + r"flask: policy loaded by d\d+\b"
+
+
+def moat_flask_labelled(domid: int, name: str, type_: str) -> str:
+    """Domain d<domid> (<name>) got the context system_u:system_r:<type_>."""
+    return (_MOAT + rf"flask: d{domid} \({re.escape(name)}\) labelled "
+            rf"system_u:system_r:{re.escape(type_)}\b")
+
+
+def moat_avc_denied(perm: str, stype: str, ttype: str, tclass: str,
+                    domid=None, permissive: bool = False, trole: str = "system_r") -> str:
+    """The FLASK audit line of one denial. The target context's role is
+    system_r for domains (xen_t included) and object_r for objects such as
+    event channels or the security server. permissive: the line must end
+    with " permissive=1"; otherwise it must end right after domid=."""
+    dom = rf"{domid}" if domid is not None else r"\d+"
+    tail = r" permissive=1\r?$" if permissive else r"\r?$"
+    return (_MOAT + rf"avc: denied \{{ {re.escape(perm)} \}} for "
+            rf"scontext=system_u:system_r:{re.escape(stype)} "
+            rf"tcontext=system_u:{trole}:{re.escape(ttype)} "
+            rf"tclass={re.escape(tclass)} domid={dom}{tail}")
+
+
+# Any denial at all (for tests where nothing may be denied).
+MOAT_AVC_DENIED_ANY = r"(?m)^\(moat\) .*avc: denied"
+
+
+def moat_xsm_revoked(domid: int, name: str, peer: int, kind: str = "ipi") -> str:
+    """Revocation of one of d<domid>'s event channels after a policy change."""
+    return (_MOAT + rf"xsm: revoked d{domid} \({re.escape(name)}\) event channel \d+ "
+            rf"\({re.escape(kind)}, peer d{peer}\): no longer allowed")
+
+
+MOAT_XSM_REVOKED_ANY = r"(?m)^\(moat\) .*xsm: revoked"
+
+
+def moat_error(rx: str) -> str:
+    """A hypervisor ERROR line matching rx (case-insensitive). The echo of
+    a module's command line is an info line, so a test's own words there
+    never satisfy it."""
+    return rf"(?im)^\(moat\) ERROR: .*{rx}"

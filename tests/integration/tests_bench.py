@@ -5,6 +5,11 @@ integration` never runs them; run.py --bench runs only these, judges them
 like tests (every bench guest ends with failed=0) and prints the
 MOAT-BENCH figures as a table (build/results/bench.tsv).
 
+bench-flask repeats the single-guest bench under xsm=flask (enforcing, the
+default policy, the guest labelled domU_t): its rows (test bench-flask,
+guest bench_flask) beside bench-single's give the cost of the FLASK gate
+on an AVC hit; tests/bench/compare.py prints the two side by side.
+
 On Moat, QEMU runs with -icount shift=0,sleep=off: one TSC tick is one
 instruction and the figures repeat. With --xen the single-guest bench runs
 on Xen 4.17 as dom0, without icount (ticks are the host's TSC).
@@ -17,6 +22,12 @@ BENCH_DIR = "build/bench"
 
 def bench_guest(name: str, args: str = "") -> Module:
     return Module(image=f"{BENCH_DIR}/bench.elf", name=name, args=args)
+
+
+def flask_bench_guest(name: str, args: str = "") -> Module:
+    m = bench_guest(name, args)
+    m.keys = "label=system_u:system_r:domU_t"
+    return m
 
 
 def end_ok(name: str) -> str:
@@ -42,4 +53,13 @@ BENCH = [
                   bench_guest("bench_b", "n=200 partner=yes")], timeout=240,
          expect=Expect(exit=EXIT_CLEAN, results="all", present=[r"MOAT-BENCH domain_switch \d+"],
                        absent=L.MOAT_NEVER)),
+    Test(name="bench-flask",
+         description="the single-guest bench under xsm=flask enforcing (default policy, "
+                     "domU_t): the gate's cost per hypercall",
+         cmdline="console=com1 xsm=flask",
+         modules=[Module("build/policy/policy.blob", raw="type=policy"),
+                  flask_bench_guest("bench_flask", "n=200")], timeout=180,
+         expect=Expect(exit=EXIT_CLEAN, results=["bench_flask"],
+                       present=[r"MOAT-BENCH null_hypercall \d+"],
+                       absent=[*L.MOAT_NEVER, r"avc: denied"])),
 ]

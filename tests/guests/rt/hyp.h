@@ -117,6 +117,14 @@ static inline long hyp_physdev_op(int cmd, void *arg)
 	return HC(__HYPERVISOR_physdev_op, cmd, arg, 0, 0);
 }
 
+/* xsm_op (hypercall 27): one pointer to the XSM module's argument (under
+ * FLASK a struct xen_flask_op, public/xsm_op.h). Xen without XSM, and Moat
+ * under xsm=dummy, answer -ENOSYS or -EACCES. */
+static inline long hyp_xsm_op(void *op)
+{
+	return HC(__HYPERVISOR_xsm_op, op, 0, 0, 0);
+}
+
 static inline long hyp_set_callbacks(uint64_t event, uint64_t failsafe, uint64_t syscall)
 {
 	return HC(__HYPERVISOR_set_callbacks, event, failsafe, syscall, 0);
