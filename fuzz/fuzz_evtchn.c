@@ -39,14 +39,7 @@
 #include <xsm/hooks.h>
 #include <public/errno.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define check(cond)                        \
-	do {                               \
-		if (!(cond)) {             \
-			__builtin_trap();  \
-		}                          \
-	} while (0)
+#include "fuzz.h"
 
 #define NR_FRAMES  48
 #define ARG_VA     0x10000000ULL

@@ -17,17 +17,11 @@
 #include <hv/manifest.h>
 #include <public/errno.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 /* Two past the limit, so that "too many modules" is reachable. */
 #define FUZZ_MAX_MODS (MANIFEST_MAX_MODULES + 2)
 
-#define check(cond)                        \
-	do {                               \
-		if (!(cond)) {             \
-			__builtin_trap();  \
-		}                          \
-	} while (0)
 
 static struct manifest m;
 

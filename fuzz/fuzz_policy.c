@@ -24,16 +24,10 @@
 #include <public/errno.h>
 #include <xsm/policy.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 #define FIX_MARKER 0xfe
 
-#define check(cond)                        \
-	do {                               \
-		if (!(cond)) {             \
-			__builtin_trap();  \
-		}                          \
-	} while (0)
 
 static struct policy pol;
 static struct avc avc;

@@ -18,14 +18,7 @@
 #include <hv/lib.h>
 #include <attest/sha.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define check(cond)                        \
-	do {                               \
-		if (!(cond)) {             \
-			__builtin_trap();  \
-		}                          \
-	} while (0)
+#include "fuzz.h"
 
 union any_ctx {
 	struct sha1_ctx s1;

@@ -26,14 +26,7 @@
 #include <xsm/flask_priv.h>
 #include <xsm/hooks.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define check(cond)                        \
-	do {                               \
-		if (!(cond)) {             \
-			__builtin_trap();  \
-		}                          \
-	} while (0)
+#include "fuzz.h"
 
 #ifndef FLASK_FUZZ_BLOB
 #error "FLASK_FUZZ_BLOB: path of the default policy blob"
