@@ -169,24 +169,13 @@ static int check_classes(const struct policy *p, struct policy_error *err)
 	return 0;
 }
 
-/* Compare two rules by the blob's sort key (source, target, tclass, kind,
- * cond). */
-static int av_cmp(const struct policy_blob_av *a, const struct policy_blob_av *b)
+/* Lexicographic order of two sort keys of n fields: -1, 0 or 1. */
+static int key_cmp(const uint32_t *a, const uint32_t *b, size_t n)
 {
-	if (a->source != b->source) {
-		return a->source < b->source ? -1 : 1;
-	}
-	if (a->target != b->target) {
-		return a->target < b->target ? -1 : 1;
-	}
-	if (a->tclass != b->tclass) {
-		return a->tclass < b->tclass ? -1 : 1;
-	}
-	if (a->kind != b->kind) {
-		return a->kind < b->kind ? -1 : 1;
-	}
-	if (a->cond != b->cond) {
-		return a->cond < b->cond ? -1 : 1;
+	for (size_t i = 0; i < n; i++) {
+		if (a[i] != b[i]) {
+			return a[i] < b[i] ? -1 : 1;
+		}
 	}
 	return 0;
 }
@@ -200,65 +189,88 @@ static bool cond_ok(const struct policy *p, uint32_t cond)
 	return cond == 0 || (b != 0 && b <= p->bool_count);
 }
 
+/* What AVTAB and TRANS entries share: source and target types, class and
+ * cond in range. table names the section in the message. */
+static int check_rule_key(const struct policy *p, struct policy_error *err, const char *table,
+			  uint32_t i, uint32_t source, uint32_t target, uint32_t tclass,
+			  uint32_t cond)
+{
+	if (source == 0 || source > p->type_count || target == 0 || target > p->type_count) {
+		return refuse(err, "%s %u: type value %u/%u not in 1..%u", table, i, source, target,
+			      p->type_count);
+	}
+	if (tclass == 0 || tclass > p->class_count) {
+		return refuse(err, "%s %u: class value %u not in 1..%u", table, i, tclass,
+			      p->class_count);
+	}
+	if (!cond_ok(p, cond)) {
+		return refuse(err, "%s %u: cond bool index %u out of range (%u bools)", table, i,
+			      cond & ~POLICY_COND_WHEN_FALSE, p->bool_count);
+	}
+	return 0;
+}
+
+/* Entry i's sort key against entry i-1's (c = key_cmp(previous, this)):
+ * strictly ascending, so lookups can search and no rule is there twice. */
+static int check_rule_order(struct policy_error *err, const char *table, uint32_t i, int c)
+{
+	if (i == 0) {
+		return 0;
+	}
+	if (c == 0) {
+		return refuse(err, "%s %u: duplicate entry", table, i);
+	}
+	if (c > 0) {
+		return refuse(err, "%s %u: entries unsorted", table, i);
+	}
+	return 0;
+}
+
+/* AVTAB's sort key: (source, target, tclass, kind, cond). */
+static void av_key(const struct policy_blob_av *a, uint32_t key[5])
+{
+	key[0] = a->source;
+	key[1] = a->target;
+	key[2] = a->tclass;
+	key[3] = a->kind;
+	key[4] = a->cond;
+}
+
 static int check_avtab(const struct policy *p, struct policy_error *err)
 {
-	struct policy_blob_av prev = { 0 };
+	uint32_t prev[5] = { 0 };
 
 	for (uint32_t i = 0; i < p->av_count; i++) {
 		struct policy_blob_av a;
-		uint32_t b;
+		uint32_t key[5];
+		int rc;
 
 		memcpy(&a, p->avtab + (size_t)i * sizeof(a), sizeof(a));
-		if (a.source == 0 || a.source > p->type_count || a.target == 0 ||
-		    a.target > p->type_count) {
-			return refuse(err, "AVTAB %u: type value %u/%u not in 1..%u", i, a.source,
-				      a.target, p->type_count);
-		}
-		if (a.tclass == 0 || a.tclass > p->class_count) {
-			return refuse(err, "AVTAB %u: class value %u not in 1..%u", i, a.tclass,
-				      p->class_count);
+		rc = check_rule_key(p, err, "AVTAB", i, a.source, a.target, a.tclass, a.cond);
+		if (rc != 0) {
+			return rc;
 		}
 		if (a.kind != POLICY_AV_ALLOWED && a.kind != POLICY_AV_AUDITALLOW &&
 		    a.kind != POLICY_AV_DONTAUDIT) {
 			return refuse(err, "AVTAB %u: kind 0x%x is not exactly one kind", i, a.kind);
 		}
-		b = a.cond & ~POLICY_COND_WHEN_FALSE;
-		if (!cond_ok(p, a.cond)) {
-			return refuse(err, "AVTAB %u: cond bool index %u out of range (%u bools)", i,
-				      b, p->bool_count);
+		av_key(&a, key);
+		rc = check_rule_order(err, "AVTAB", i, key_cmp(prev, key, 5));
+		if (rc != 0) {
+			return rc;
 		}
-		if (i > 0) {
-			int c = av_cmp(&prev, &a);
-
-			if (c == 0) {
-				return refuse(err, "AVTAB %u: duplicate entry", i);
-			}
-			if (c > 0) {
-				return refuse(err, "AVTAB %u: entries unsorted", i);
-			}
-		}
-		prev = a;
+		memcpy(prev, key, sizeof(prev));
 	}
 	return 0;
 }
 
-/* Compare two transitions by the blob's sort key (source, target, tclass,
- * cond). */
-static int trans_cmp(const struct policy_blob_trans *a, const struct policy_blob_trans *b)
+/* TRANS's sort key: (source, target, tclass, cond). */
+static void trans_key(const struct policy_blob_trans *t, uint32_t key[4])
 {
-	if (a->source != b->source) {
-		return a->source < b->source ? -1 : 1;
-	}
-	if (a->target != b->target) {
-		return a->target < b->target ? -1 : 1;
-	}
-	if (a->tclass != b->tclass) {
-		return a->tclass < b->tclass ? -1 : 1;
-	}
-	if (a->cond != b->cond) {
-		return a->cond < b->cond ? -1 : 1;
-	}
-	return 0;
+	key[0] = t->source;
+	key[1] = t->target;
+	key[2] = t->tclass;
+	key[3] = t->cond;
 }
 
 /* TRANS is optional; when present every value is checked as for AVTAB and
@@ -266,43 +278,31 @@ static int trans_cmp(const struct policy_blob_trans *a, const struct policy_blob
  * of this policy (or 0). */
 static int check_trans(const struct policy *p, struct policy_error *err)
 {
-	struct policy_blob_trans prev = { 0 };
+	uint32_t prev[4] = { 0 };
 
 	for (uint32_t i = 0; i < p->trans_count; i++) {
 		struct policy_blob_trans t;
+		uint32_t key[4];
+		int rc;
 
 		memcpy(&t, p->trans + (size_t)i * sizeof(t), sizeof(t));
-		if (t.source == 0 || t.source > p->type_count || t.target == 0 ||
-		    t.target > p->type_count) {
-			return refuse(err, "TRANS %u: type value %u/%u not in 1..%u", i, t.source,
-				      t.target, p->type_count);
-		}
-		if (t.tclass == 0 || t.tclass > p->class_count) {
-			return refuse(err, "TRANS %u: class value %u not in 1..%u", i, t.tclass,
-				      p->class_count);
+		rc = check_rule_key(p, err, "TRANS", i, t.source, t.target, t.tclass, t.cond);
+		if (rc != 0) {
+			return rc;
 		}
 		if (t.new_type == 0 || t.new_type > p->type_count) {
 			return refuse(err, "TRANS %u: new type value %u not in 1..%u", i,
 				      t.new_type, p->type_count);
 		}
-		if (!cond_ok(p, t.cond)) {
-			return refuse(err, "TRANS %u: cond bool index %u out of range (%u bools)", i,
-				      t.cond & ~POLICY_COND_WHEN_FALSE, p->bool_count);
-		}
 		if (t.pad != 0) {
 			return refuse(err, "TRANS %u: pad 0x%x != 0", i, t.pad);
 		}
-		if (i > 0) {
-			int c = trans_cmp(&prev, &t);
-
-			if (c == 0) {
-				return refuse(err, "TRANS %u: duplicate entry", i);
-			}
-			if (c > 0) {
-				return refuse(err, "TRANS %u: entries unsorted", i);
-			}
+		trans_key(&t, key);
+		rc = check_rule_order(err, "TRANS", i, key_cmp(prev, key, 4));
+		if (rc != 0) {
+			return rc;
 		}
-		prev = t;
+		memcpy(prev, key, sizeof(prev));
 	}
 	return 0;
 }
