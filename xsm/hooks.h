@@ -40,6 +40,7 @@ enum xsm_hypercall_perm {
 	XSM_HC_EVENT_CHANNEL_OP,
 	XSM_HC_PHYSDEV_OP,
 	XSM_HC_XSM_OP,
+	XSM_HC_GRANT_TABLE_OP,
 	XSM_HC_COUNT,
 };
 

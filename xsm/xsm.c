@@ -40,6 +40,7 @@ static const char *const hc_perm_names[XSM_HC_COUNT] = {
 	[XSM_HC_EVENT_CHANNEL_OP] = "event_channel_op",
 	[XSM_HC_PHYSDEV_OP] = "physdev_op",
 	[XSM_HC_XSM_OP] = "xsm_op",
+	[XSM_HC_GRANT_TABLE_OP] = "grant_table_op",
 };
 
 int xsm_init(enum xsm_module module)

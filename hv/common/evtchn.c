@@ -88,7 +88,7 @@ static void port_take(struct domain *d, evtchn_port_t port, struct evtchn *chn,
 	d->event.ports_used++;
 	/* A stale pending bit would fire at the first unmask: a fresh port
 	 * starts quiet (close cleared it; this covers the guest's own writes). */
-	evtchn_2l_clear_pending(d, port);
+	evtchn_port_clear_pending(d, port);
 }
 
 void evtchn_commit_bind_virq(struct domain *d, evtchn_port_t port, struct vcpu *v, uint32_t virq)
@@ -128,7 +128,7 @@ void evtchn_commit_close(struct domain *d, evtchn_port_t port)
 	/* Back to vCPU 0 and quiet, as a fresh port. */
 	*chn = (struct evtchn){ .state = ECS_FREE };
 	d->event.ports_used--;
-	evtchn_2l_clear_pending(d, port);
+	evtchn_port_clear_pending(d, port);
 }
 
 void evtchn_commit_send(struct domain *d, evtchn_port_t port)
@@ -136,7 +136,7 @@ void evtchn_commit_send(struct domain *d, evtchn_port_t port)
 	struct evtchn *chn = evtchn_get(d, port);
 
 	BUG_ON(chn == NULL || chn->state != ECS_IPI);
-	evtchn_2l_set_pending(d, evtchn_notify_vcpu(d, chn), port);
+	evtchn_port_set_pending(d, evtchn_notify_vcpu(d, chn), port);
 }
 
 void evtchn_send_virq(struct vcpu *v, unsigned int virq)
@@ -157,5 +157,5 @@ void evtchn_send_virq(struct vcpu *v, unsigned int virq)
 	if (port == 0 || chn == NULL || chn->state != ECS_VIRQ) {
 		return;
 	}
-	evtchn_2l_set_pending(d, evtchn_notify_vcpu(d, chn), port);
+	evtchn_port_set_pending(d, evtchn_notify_vcpu(d, chn), port);
 }

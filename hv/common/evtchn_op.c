@@ -277,7 +277,7 @@ static int64_t op_unmask(struct vcpu *curr, uint64_t arg)
 		return -XEN_EINVAL;
 	}
 	/* Any port in the table may be unmasked, bound or not (as Xen). */
-	evtchn_2l_unmask(d, evtchn_notify_vcpu(d, chn), u.port);
+	evtchn_port_unmask(d, evtchn_notify_vcpu(d, chn), u.port);
 	return 0;
 }
 
@@ -306,10 +306,11 @@ int64_t do_event_channel_op(struct vcpu *curr, const struct hypercall_args *args
 		 * domain's table, both locks in order and the interdomain hook. */
 		return -XEN_ENOSYS;
 	case EVTCHNOP_init_control:
+		return evtchn_fifo_op_init_control(curr, arg);
 	case EVTCHNOP_expand_array:
+		return evtchn_fifo_op_expand_array(curr, arg);
 	case EVTCHNOP_set_priority:
-		/* FIFO ABI: not offered; Linux then uses 2-level. */
-		return -XEN_ENOSYS;
+		return evtchn_fifo_op_set_priority(curr, arg);
 	default:
 		/* bind_pirq (no guest owns hardware), reset, reset_cont, unknown. */
 		return -XEN_ENOSYS;

@@ -5,6 +5,7 @@
  * is generated from this table.
  */
 #include <hv/event.h>
+#include <hv/grant.h>
 #include <hv/hypercall.h>
 #include <hv/mm.h>
 #include <public/xen.h>
@@ -32,7 +33,7 @@ const struct hypercall_def hypercall_table[MOAT_NR_HYPERCALLS] = {
 	HC(__HYPERVISOR_xen_version, "xen_version", do_xen_version, XSM_HC_XEN_VERSION),
 	HC(__HYPERVISOR_console_io, "console_io", do_console_io, XSM_HC_CONSOLE_IO),
 	HC_NONE(__HYPERVISOR_physdev_op_compat, "physdev_op_compat"),
-	HC_NONE(__HYPERVISOR_grant_table_op, "grant_table_op"),
+	HC(__HYPERVISOR_grant_table_op, "grant_table_op", do_grant_table_op, XSM_HC_GRANT_TABLE_OP),
 	HC(__HYPERVISOR_vm_assist, "vm_assist", do_vm_assist, XSM_HC_VM_ASSIST),
 	HC_NONE(__HYPERVISOR_update_va_mapping_otherdomain, "update_va_mapping_otherdomain"),
 	HC(__HYPERVISOR_iret, "iret", do_iret, XSM_HC_IRET),

@@ -23,11 +23,16 @@
 
 #include "manifest_priv.h"
 
-enum mod_key { KEY_TYPE, KEY_NAME, KEY_LABEL, KEY_MEM, KEY_VCPUS, KEY_PRIV, KEY_COUNT };
+enum mod_key {
+	KEY_TYPE, KEY_NAME, KEY_LABEL, KEY_MEM, KEY_VCPUS, KEY_PRIV,
+	KEY_EVTCHN_PORTS, KEY_GRANT_FRAMES, KEY_MAPTRACK, KEY_BACKEND, KEY_COUNT
+};
 
 static const char *const mod_keys[KEY_COUNT] = {
 	[KEY_TYPE] = "type",   [KEY_NAME] = "name",   [KEY_LABEL] = "label",
 	[KEY_MEM] = "mem",     [KEY_VCPUS] = "vcpus", [KEY_PRIV] = "priv",
+	[KEY_EVTCHN_PORTS] = "evtchn_ports", [KEY_GRANT_FRAMES] = "grant_frames",
+	[KEY_MAPTRACK] = "maptrack",         [KEY_BACKEND] = "backend",
 };
 
 enum mod_type { MOD_KERNEL, MOD_INITRD, MOD_POLICY };
@@ -73,7 +78,7 @@ static int mod_split(const char *line, int idx, struct mod_line *ml,
 		}
 		if (k == KEY_COUNT) {
 			return manifest_fail(err, idx, key,
-					     "unknown key '%s' (use type, name, label, mem, vcpus or priv)",
+					     "unknown key '%s' (use type, name, label, mem, vcpus, priv, evtchn_ports, grant_frames, maptrack or backend)",
 					     mtok_quote(q, key));
 		}
 		if (ml->seen & (1u << k)) {
@@ -117,6 +122,22 @@ static int check_mem(struct manifest_domain *d, int idx, struct mtok v,
 	}
 	/* MANIFEST_MAX_MEM is page-aligned, so rounding up stays within it. */
 	d->mem = ALIGN_UP(bytes, (uint64_t)PAGE_SIZE);
+	return 0;
+}
+
+/* A whole number from lo to hi, stored in *out. */
+static int check_range(uint32_t *out, int idx, struct mtok key, struct mtok v, uint64_t lo,
+		       uint64_t hi, struct manifest_error *err)
+{
+	char q[MTOK_QUOTE_MAX], k[MTOK_QUOTE_MAX];
+	uint64_t n;
+
+	if (!str_to_u64(v.p, v.len, &n) || n < lo || n > hi) {
+		return manifest_fail(err, idx, key, "%s '%s' is not a number from %llu to %llu",
+				     mtok_quote(k, key), mtok_quote(q, v), (unsigned long long)lo,
+				     (unsigned long long)hi);
+	}
+	*out = (uint32_t)n;
 	return 0;
 }
 
@@ -165,6 +186,21 @@ static int check_kernel_key(struct manifest_domain *d, int idx, enum mod_key k,
 					     mtok_quote(q, v));
 		}
 		d->privileged = mtok_eq(v, "yes");
+		return 0;	case KEY_EVTCHN_PORTS:
+		return check_range(&d->evtchn_ports, idx, key, v, MANIFEST_MIN_EVTCHN_PORTS,
+				   MANIFEST_MAX_EVTCHN_PORTS, err);
+	case KEY_GRANT_FRAMES:
+		return check_range(&d->grant_frames, idx, key, v, 1, MANIFEST_MAX_GRANT_FRAMES, err);
+	case KEY_MAPTRACK:
+		return check_range(&d->maptrack, idx, key, v, 1, MANIFEST_MAX_MAPTRACK, err);
+	case KEY_BACKEND:
+		if (!manifest_name_ok(v)) {
+			return manifest_fail(err, idx, key,
+					     "backend '%s' is not a domain name of 1 to %d characters of [A-Za-z0-9_.-]",
+					     mtok_quote(q, v), MANIFEST_NAME_MAX - 1);
+		}
+		memcpy(d->backend, v.p, v.len);
+		d->backend[v.len] = '\0';
 		return 0;
 	}
 	return 0;
@@ -184,6 +220,9 @@ static int parse_kernel(struct manifest *m, int idx, const struct mod_line *ml,
 	d = &m->domains[m->domain_count];
 	d->mem = MANIFEST_DEFAULT_MEM;
 	d->vcpus = 1;
+	d->evtchn_ports = MANIFEST_DEFAULT_EVTCHN_PORTS;
+	d->grant_frames = MANIFEST_DEFAULT_GRANT_FRAMES;
+	d->maptrack = MANIFEST_DEFAULT_MAPTRACK;
 	d->kernel_module = idx;
 	d->initrd_module = -1;
 	for (unsigned int i = 0; i < ml->key_count; i++) {
@@ -331,6 +370,37 @@ static int bind_initrds(struct manifest *m, const struct mtok *bind_to,
 	return 0;
 }
 
+/* Every backend= names another domain of the manifest. */
+static int check_backends(const struct manifest *m, struct manifest_error *err)
+{
+	for (unsigned int i = 0; i < m->domain_count; i++) {
+		const struct manifest_domain *d = &m->domains[i];
+
+		if (d->backend[0] == '\0') {
+			continue;
+		}
+		if (strcmp(d->backend, d->name) == 0) {
+			return manifest_fail(err, d->kernel_module, mtok_lit("backend"),
+					     "domain '%s' cannot be its own backend", d->name);
+		}
+		if (manifest_find_domain(m, d->backend) < 0) {
+			return manifest_fail(err, d->kernel_module, mtok_lit("backend"),
+					     "backend '%s' is not a domain of the manifest", d->backend);
+		}
+	}
+	return 0;
+}
+
+int manifest_find_domain(const struct manifest *m, const char *name)
+{
+	for (unsigned int i = 0; i < m->domain_count; i++) {
+		if (strcmp(m->domains[i].name, name) == 0) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
 int manifest_parse(struct manifest *m, const char *hv_cmdline,
 		   const struct boot_module *mods, unsigned int mod_count,
 		   struct manifest_error *err)
@@ -368,5 +438,9 @@ int manifest_parse(struct manifest *m, const char *hv_cmdline,
 		return manifest_fail(err, -1, mtok_lit(""),
 				     "no domain to start (no boot module is a kernel)");
 	}
-	return bind_initrds(m, bind_to, MIN(mod_count, MANIFEST_MAX_MODULES), err);
+	rc = bind_initrds(m, bind_to, MIN(mod_count, MANIFEST_MAX_MODULES), err);
+	if (rc != 0) {
+		return rc;
+	}
+	return check_backends(m, err);
 }

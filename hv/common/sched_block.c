@@ -65,7 +65,7 @@ int64_t sched_op_poll(struct vcpu *curr, uint64_t arg)
 		return 0;
 	}
 	for (unsigned int i = 0; i < p.nr_ports; i++) {
-		if (evtchn_2l_is_pending(d, ports[i])) {
+		if (evtchn_port_is_pending(d, ports[i])) {
 			return 0;
 		}
 	}

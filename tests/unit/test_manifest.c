@@ -553,6 +553,35 @@ static void test_err_priv(void **state)
 	assert_error(parse("", "name=a priv=YES", NULL), 0, "priv", "neither yes nor no");
 }
 
+static void test_ipc_limits_and_backend(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("", "name=a", NULL), 0);
+	assert_int_equal(m.domains[0].evtchn_ports, MANIFEST_DEFAULT_EVTCHN_PORTS);
+	assert_int_equal(m.domains[0].grant_frames, MANIFEST_DEFAULT_GRANT_FRAMES);
+	assert_int_equal(m.domains[0].maptrack, MANIFEST_DEFAULT_MAPTRACK);
+	assert_string_equal(m.domains[0].backend, "");
+	assert_int_equal(parse("", "name=a evtchn_ports=64 grant_frames=32 maptrack=1 backend=b",
+			       "name=b", NULL), 0);
+	assert_int_equal(m.domains[0].evtchn_ports, 64);
+	assert_int_equal(m.domains[0].grant_frames, 32);
+	assert_int_equal(m.domains[0].maptrack, 1);
+	assert_string_equal(m.domains[0].backend, "b");
+	assert_int_equal(manifest_find_domain(&m, "b"), 1);
+	assert_int_equal(manifest_find_domain(&m, "c"), -1);
+	/* The backend may come later in the manifest. */
+	assert_int_equal(parse("", "name=b", "name=a backend=b", NULL), 0);
+	assert_error(parse("", "name=a evtchn_ports=63", NULL), 0, "evtchn_ports",
+		     "evtchn_ports '63' is not a number from 64 to 4096");
+	assert_error(parse("", "name=a grant_frames=0", NULL), 0, "grant_frames", "from 1 to 32");
+	assert_error(parse("", "name=a grant_frames=33", NULL), 0, "grant_frames", "from 1 to 32");
+	assert_error(parse("", "name=a maptrack=4097", NULL), 0, "maptrack", "from 1 to 4096");
+	assert_error(parse("", "name=a backend=b", NULL), 0, "backend",
+		     "backend 'b' is not a domain of the manifest");
+	assert_error(parse("", "name=a backend=a", NULL), 0, "backend", "its own backend");
+	assert_error(parse("", "name=a backend=a/b", NULL), 0, "backend", "not a domain name");
+}
+
 static void test_err_guest_cmdline_too_long(void **state)
 {
 	char line[MANIFEST_CMDLINE_MAX + 32];
@@ -736,6 +765,7 @@ int main(void)
 		cmocka_unit_test(test_err_mem_range),
 		cmocka_unit_test(test_err_vcpus),
 		cmocka_unit_test(test_err_priv),
+		cmocka_unit_test(test_ipc_limits_and_backend),
 		cmocka_unit_test(test_err_guest_cmdline_too_long),
 		cmocka_unit_test(test_err_guest_cmdline_on_initrd_or_policy),
 		cmocka_unit_test(test_err_initrd_keys),

@@ -10,6 +10,7 @@
 #ifndef HV_EVENT_H
 #define HV_EVENT_H
 
+#include <hv/event_fifo.h>
 #include <hv/timer.h>
 #include <hv/types.h>
 #include <public/event_channel.h>
@@ -43,12 +44,18 @@ enum evtchn_state {
  */
 struct evtchn {
 	uint8_t state;		/* enum evtchn_state */
-	uint8_t pad;
+	uint8_t priority;	/* FIFO ABI: EVTCHN_FIFO_PRIORITY_* (default 7) */
 	uint16_t notify_vcpu;	/* the vCPU whose selector and upcall it raises */
-	uint32_t virq;		/* ECS_VIRQ: which VIRQ */
-	uint16_t remote_dom;	/* ECS_UNBOUND/ECS_INTERDOMAIN (later) */
+	union {
+		uint32_t virq;		/* ECS_VIRQ: which VIRQ */
+		uint32_t remote_port;	/* ECS_INTERDOMAIN: the peer's port */
+	};
+	uint16_t remote_dom;	/* ECS_UNBOUND/ECS_INTERDOMAIN: the peer domain */
 	uint16_t ssid;		/* XSM label, set by the bind hooks (0: dummy) */
-	uint32_t remote_port;	/* ECS_INTERDOMAIN (later) */
+	/* FIFO ABI: the queue the event was last linked on (event_fifo.c). */
+	uint16_t fifo_last_vcpu;
+	uint8_t fifo_last_priority;
+	uint8_t pad;
 };
 
 #define EVTCHN_PER_FRAME     (PAGE_SIZE / 16U)
@@ -66,6 +73,10 @@ struct event_domain {
 	struct evtchn *table[EVTCHN_TABLE_FRAMES];
 	mfn_t table_mfn[EVTCHN_TABLE_FRAMES];
 	unsigned int ports_used;	/* ports not ECS_FREE, port 0 included */
+	/* Which delivery ABI the guest chose: enum evtchn_abi. 2-level until
+	 * EVTCHNOP_init_control succeeds; back to it after EVTCHNOP_reset. */
+	uint8_t abi;
+	struct evtchn_fifo_domain fifo;	/* event_fifo.c's, zero = unused */
 };
 
 struct event_vcpu {
@@ -97,6 +108,7 @@ struct event_vcpu {
 	struct vcpu_runstate_info runstate;
 	uint64_t runstate_guest;
 	bool runstate_dirty;		/* last copy faulted: retry on kernel entry */
+	struct evtchn_fifo_vcpu fifo;	/* event_fifo.c's, zero = no control block */
 };
 
 /* ---- lifetime (the lead's domain code calls these) ----------------------- */
@@ -174,6 +186,18 @@ void evtchn_commit_bind_virq(struct domain *d, evtchn_port_t port, struct vcpu *
 void evtchn_commit_bind_ipi(struct domain *d, evtchn_port_t port, struct vcpu *v);
 void evtchn_commit_close(struct domain *d, evtchn_port_t port);
 void evtchn_commit_send(struct domain *d, evtchn_port_t port);
+
+/*
+ * Delivery through whichever ABI the domain uses (event_port.c): every
+ * caller outside event_2l.c and event_fifo.c goes through these. A port
+ * whose entry exists (evtchn_get != NULL).
+ */
+enum evtchn_abi { EVTCHN_ABI_2L = 0, EVTCHN_ABI_FIFO = 1 };
+void evtchn_port_set_pending(struct domain *d, struct vcpu *v, evtchn_port_t port);
+void evtchn_port_clear_pending(struct domain *d, evtchn_port_t port);
+void evtchn_port_unmask(struct domain *d, struct vcpu *v, evtchn_port_t port);
+bool evtchn_port_is_pending(const struct domain *d, evtchn_port_t port);
+bool evtchn_port_is_masked(const struct domain *d, evtchn_port_t port);
 
 /* 2-level delivery (event_2l.c). port < EVTCHN_MAX_PORTS. */
 void evtchn_2l_set_pending(struct domain *d, struct vcpu *v, evtchn_port_t port);

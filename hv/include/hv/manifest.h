@@ -16,6 +16,13 @@
  *                                      initrd: the domain it belongs to)
  *   label=<security context user:role:type>   mem=<size>[K|M|G]
  *   vcpus=<1..MANIFEST_MAX_VCPUS>   priv=yes|no
+ *   evtchn_ports=<n>   the highest port number + 1 the domain may bind
+ *                      (MANIFEST_MIN..MAX_EVTCHN_PORTS, default 1024)
+ *   grant_frames=<n>   grant-table frames it may set up (1..32, default 4)
+ *   maptrack=<n>       grant mappings it may hold at once (1..4096, default 1024)
+ *   backend=<name>     the domain that serves its console and xenstore rings:
+ *                      they are granted to it (refs 0 and 1) and their event
+ *                      channels are unbound ports for it (default: domid 0)
  * A first word without '=' is the module's file name and is ignored.
  */
 #ifndef HV_MANIFEST_H
@@ -32,6 +39,13 @@
 #define MANIFEST_MIN_MEM      (1ULL << 20)	/* 1 MiB */
 #define MANIFEST_MAX_MEM      (64ULL << 30)	/* 64 GiB */
 #define MANIFEST_DEFAULT_MEM  (16ULL << 20)
+#define MANIFEST_MIN_EVTCHN_PORTS     64
+#define MANIFEST_MAX_EVTCHN_PORTS     4096
+#define MANIFEST_DEFAULT_EVTCHN_PORTS 1024
+#define MANIFEST_MAX_GRANT_FRAMES     32
+#define MANIFEST_DEFAULT_GRANT_FRAMES 4
+#define MANIFEST_MAX_MAPTRACK         4096
+#define MANIFEST_DEFAULT_MAPTRACK     1024
 
 enum manifest_xsm { MANIFEST_XSM_DUMMY = 0, MANIFEST_XSM_FLASK = 1 };
 enum manifest_flask { MANIFEST_FLASK_ENFORCING = 0, MANIFEST_FLASK_PERMISSIVE = 1 };
@@ -72,6 +86,10 @@ struct manifest_domain {
 	uint64_t mem;			/* bytes, a multiple of PAGE_SIZE */
 	uint32_t vcpus;
 	bool privileged;
+	uint32_t evtchn_ports;		/* port limit (exclusive) */
+	uint32_t grant_frames;		/* grant-table frames, at most */
+	uint32_t maptrack;		/* simultaneous grant mappings, at most */
+	char backend[MANIFEST_NAME_MAX];	/* "" = domid 0 */
 	int kernel_module;		/* index into the module array */
 	int initrd_module;		/* index, or -1 */
 };
@@ -101,6 +119,9 @@ struct manifest_error {
 int manifest_parse(struct manifest *m, const char *hv_cmdline,
 		   const struct boot_module *mods, unsigned int mod_count,
 		   struct manifest_error *err);
+
+/* The index of the domain called name, or -1. */
+int manifest_find_domain(const struct manifest *m, const char *name);
 
 /* The hypervisor command line without the leading image path (see above). */
 const char *manifest_skip_image_path(const char *cmdline);

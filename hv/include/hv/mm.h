@@ -57,7 +57,7 @@ enum mm_type {
 #define MM_GDT_MAX_ENTRIES (MM_GDT_MAX_FRAMES * 512)
 #define MM_LDT_MAX_ENTRIES 8192
 #define MM_LDT_MAX_FRAMES  16
-#define MM_HELD_MAX        16	/* frames the hypervisor writes: shared_info, vcpu_info */
+#define MM_HELD_MAX        32	/* frames the hypervisor writes: shared_info, vcpu_info, FIFO */
 #define MM_MAX_VCPUS       MANIFEST_MAX_VCPUS
 
 /*
