@@ -1,10 +1,14 @@
 /*
  * Fuzz harness for event channels, 2-level delivery, guest timers, block
  * and poll (hv/common/evtchn*.c, event_2l.c, vcpu_info.c, timer.c,
- * sched_block.c, vcpu_op.c) on the fake arch. The input is a program: a
- * sequence of 8-byte steps, each one operation by a vCPU of one of two
- * domains (A: 2 vCPUs, unprivileged; B: 3 vCPUs, privileged): the
- * event_channel_op sub-ops with fuzzed arguments, VIRQs raised by the
+ * sched_block.c, vcpu_op.c, revoke.c) on the fake arch. The input is a
+ * program: a sequence of 8-byte steps, each one operation by a vCPU of one
+ * of three domains (A: 2 vCPUs, unprivileged, the default 1024 ports; B:
+ * 3 vCPUs, privileged, 4096 ports; C: 1 vCPU, unprivileged, 64 ports): the
+ * event_channel_op sub-ops with fuzzed arguments (interdomain ones between
+ * any two of them, loopback and reset included), a domain's shutdown and
+ * its reaping (a fresh domain then takes the slot and the id), the
+ * revalidation after a policy change, VIRQs raised by the
  * hypervisor, time passing with timers firing, set_timer_op and vcpu_op
  * timers, block, poll, vcpu_info registration, the runstate area (with and
  * without the update flag), and what the guest itself does to shared_info
@@ -12,8 +16,11 @@
  *
  * After every step it checks what the event code promises, never by
  * calling its own helpers: every port state is in the table and
- * consistent with the VIRQ tables and the use count; a closed port, port 0
- * or a port beyond the table is never pending; every word with an unmasked
+ * consistent with the VIRQ tables and the use count; no port at or past
+ * the domain's limit is ever used or pending, and the table has exactly the
+ * frames the limit needs; interdomain ports come in pairs naming each
+ * other (a.p INTERDOMAIN(b,q) <=> b.q INTERDOMAIN(a,p)), whose peer is a
+ * domain that exists; a closed port or port 0 is never pending; every word with an unmasked
  * pending port has its selector bit on some vCPU whose upcall is raised;
  * a raised selector implies a raised upcall; a blocked vCPU has no
  * deliverable upcall; a single-port poller is never asleep on a pending
@@ -34,19 +41,21 @@
 #include <hv/hypercall.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
+#include <hv/revoke.h>
 #include <hv/sched.h>
 #include <hv/timer.h>
 #include <xsm/hooks.h>
 #include <public/errno.h>
+#include <public/sched.h>
 
 #include "fuzz.h"
 
-#define NR_FRAMES  48
+#define NR_FRAMES  80
 #define ARG_VA     0x10000000ULL
 #define ARG_LEN    0x1000
 #define STEP_BYTES 8
 #define MAX_STEPS  512
-#define NR_DOMS    2
+#define NR_DOMS    3
 
 static uint8_t arg_buf[ARG_LEN] __attribute__((aligned(64)));
 static uint8_t ro_buf[64] __attribute__((aligned(64)));
@@ -64,12 +73,26 @@ static size_t next_step, total_steps;
  * woke but the calls above it on the stack have not unwound). */
 static bool busy[NR_DOMS][MAX_VCPUS_PER_DOM];
 
-static struct domain *make_domain(const char *name, unsigned int nvcpus, bool privileged)
+static const struct {
+	const char *name;
+	unsigned int nvcpus;
+	bool privileged;
+	uint32_t max_ports;
+} dom_conf[NR_DOMS] = {
+	{ "a", 2, false, 0 },
+	{ "b", 3, true, EVTCHN_MAX_PORTS },
+	{ "c", 1, false, 64 },
+};
+
+static struct domain *make_domain(unsigned int k)
 {
-	struct domain *d = domain_alloc(name);
+	struct domain *d = domain_alloc(dom_conf[k].name);
+	unsigned int nvcpus = dom_conf[k].nvcpus;
 
 	check(d != NULL);
+	check(d->id == k + 1);	/* the slot, and the id, of the one before */
 	mm_domain_init(d);
+	d->event.max_ports = dom_conf[k].max_ports;
 	d->shared_info_mfn = frame_alloc(FRAME_GUEST, d->id);
 	check(mfn_x(d->shared_info_mfn) != INVALID_MFN_RAW);
 	d->shared_info = arch_frame_map(d->shared_info_mfn);
@@ -86,9 +109,25 @@ static struct domain *make_domain(const char *name, unsigned int nvcpus, bool pr
 		sched_add(v);
 	}
 	d->vcpus_alive = nvcpus;
-	d->privileged = privileged;
+	d->privileged = dom_conf[k].privileged;
 	d->state = DOM_RUNNING;
+	for (unsigned int j = 0; j < 2; j++) {
+		spare[k][j] = frame_alloc(FRAME_GUEST, d->id);
+		check(mfn_x(spare[k][j]) != INVALID_MFN_RAW);
+		memset(arch_frame_map(spare[k][j]), 0, PAGE_SIZE);
+	}
 	return d;
+}
+
+/* The reaper's work for a domain none of whose vCPUs is on a stack. */
+static void free_domain(struct domain *d)
+{
+	for (unsigned int j = 0; j < d->vcpu_count; j++) {
+		sched_remove(&d->vcpus[j]);
+	}
+	evtchn_domain_destroy(d);
+	mm_domain_teardown(d);
+	domain_free_unstarted(d);
 }
 
 static void world_init(void)
@@ -106,26 +145,15 @@ static void world_init(void)
 	fake_time_set(1000000000ULL);
 	free_base = frame_free_count();
 	memset(busy, 0, sizeof(busy));
-	doms[0] = make_domain("a", 2, false);
-	doms[1] = make_domain("b", 3, true);
-	for (unsigned int i = 0; i < NR_DOMS; i++) {
-		for (unsigned int j = 0; j < 2; j++) {
-			spare[i][j] = frame_alloc(FRAME_GUEST, doms[i]->id);
-			check(mfn_x(spare[i][j]) != INVALID_MFN_RAW);
-			memset(arch_frame_map(spare[i][j]), 0, PAGE_SIZE);
-		}
+	for (unsigned int k = 0; k < NR_DOMS; k++) {
+		doms[k] = make_domain(k);
 	}
 }
 
 static void world_fini(void)
 {
 	for (unsigned int i = 0; i < NR_DOMS; i++) {
-		for (unsigned int j = 0; j < doms[i]->vcpu_count; j++) {
-			sched_remove(&doms[i]->vcpus[j]);
-		}
-		evtchn_domain_destroy(doms[i]);
-		mm_domain_teardown(doms[i]);
-		domain_free_unstarted(doms[i]);
+		free_domain(doms[i]);
 	}
 	/* The scheduler's slice timer goes with the scheduler. */
 	sched_init(&idle);
@@ -158,13 +186,34 @@ harness_inline static bool per_vcpu_virq(unsigned int virq)
 	return virq == VIRQ_TIMER || virq == VIRQ_DEBUG || virq == 7 || virq == 13;
 }
 
+/* The other end of interdomain port p of d names it back. */
+harness_only static void check_peer(const struct domain *d, unsigned int p, const struct evtchn *chn)
+{
+	const struct domain *rd = domain_by_id(chn->remote_dom);
+	const struct evtchn *rchn;
+
+	check(rd != NULL && rd->event.table[0] != NULL);
+	check(chn->remote_port != 0 && chn->remote_port < rd->event.max_ports);
+	rchn = &rd->event.table[chn->remote_port / EVTCHN_PER_FRAME]
+			       [chn->remote_port % EVTCHN_PER_FRAME];
+	check(rchn->state == ECS_INTERDOMAIN);
+	check(rchn->remote_dom == d->id && rchn->remote_port == p);
+}
+
 harness_only static void check_domain(struct domain *d)
 {
 	const struct shared_info *s = d->shared_info;
 	unsigned int used = 0;
 	uint8_t virq_refs[EVTCHN_MAX_PORTS];
+	uint32_t max = d->event.max_ports;
+	uint32_t want = dom_conf[d->id - 1].max_ports;
 
 	memset(virq_refs, 0, sizeof(virq_refs));
+	/* The limit the domain was given, and the frames it needs, no more. */
+	check(max == (want != 0 ? want : EVTCHN_DEFAULT_PORTS));
+	for (unsigned int f = 0; f < EVTCHN_TABLE_FRAMES; f++) {
+		check((d->event.table[f] != NULL) == (f * EVTCHN_PER_FRAME < max));
+	}
 
 	/* VIRQ tables point at VIRQ ports of the right VIRQ and vCPU. */
 	for (unsigned int i = 0; i < d->vcpu_count; i++) {
@@ -177,7 +226,7 @@ harness_only static void check_domain(struct domain *d)
 			if (p == 0) {
 				continue;
 			}
-			check(p < EVTCHN_MAX_PORTS);
+			check(p < max);
 			chn = &d->event.table[p / EVTCHN_PER_FRAME][p % EVTCHN_PER_FRAME];
 			check(chn->state == ECS_VIRQ && chn->virq == q);
 			if (per_vcpu_virq(q)) {
@@ -189,8 +238,19 @@ harness_only static void check_domain(struct domain *d)
 		}
 	}
 	for (unsigned int p = 0; p < EVTCHN_MAX_PORTS; p++) {
-		const struct evtchn *chn = &d->event.table[p / EVTCHN_PER_FRAME][p % EVTCHN_PER_FRAME];
+		const struct evtchn *chn;
 
+		if (p >= max) {
+			/* Past the limit: never pending; in the last frame,
+			 * never used. */
+			check(!bit(s->evtchn_pending, p));
+			if (d->event.table[p / EVTCHN_PER_FRAME] != NULL) {
+				check(d->event.table[p / EVTCHN_PER_FRAME][p % EVTCHN_PER_FRAME].state ==
+				      ECS_FREE);
+			}
+			continue;
+		}
+		chn = &d->event.table[p / EVTCHN_PER_FRAME][p % EVTCHN_PER_FRAME];
 		switch (chn->state) {
 		case ECS_FREE:
 			check(!bit(s->evtchn_pending, p));	/* never delivered */
@@ -211,16 +271,23 @@ harness_only static void check_domain(struct domain *d)
 			check(chn->notify_vcpu < d->vcpu_count);
 			used++;
 			break;
+		case ECS_UNBOUND:
+			check(virq_refs[p] == 0);
+			check(chn->notify_vcpu < d->vcpu_count);
+			used++;
+			break;
+		case ECS_INTERDOMAIN:
+			check(virq_refs[p] == 0);
+			check(chn->notify_vcpu < d->vcpu_count);
+			check_peer(d, p, chn);
+			used++;
+			break;
 		default:
-			check(0);	/* no state outside those that exist yet */
+			check(0);	/* no other state exists */
 		}
 	}
 	check(d->event.table[0][0].state == ECS_RESERVED);
 	check(used == d->event.ports_used);
-	/* Nothing beyond the table is ever pending. */
-	for (unsigned int w = EVTCHN_MAX_PORTS / 64; w < EVTCHN_2L_NR_CHANNELS / 64; w++) {
-		check(s->evtchn_pending[w] == 0);
-	}
 	/* Unmasked pending words are announced on some vCPU. */
 	for (unsigned int w = 0; w < 64; w++) {
 		bool announced = false;
@@ -272,14 +339,15 @@ static int64_t do_set_vm_assist(struct vcpu *v, bool on)
 		    VMASST_TYPE_runstate_update_flag, 0);
 }
 
-/* Mostly ports that exist, sometimes the edges. */
-static evtchn_port_t pick_port(uint8_t b, uint8_t c)
+/* Mostly ports that exist, sometimes the edges (of d's limit, of the
+ * ABI). */
+static evtchn_port_t pick_port(const struct domain *d, uint8_t b, uint8_t c)
 {
 	switch (b >> 5) {
 	case 0:
 		return 0;
 	case 1:
-		return EVTCHN_MAX_PORTS - 1 + (c % 3);
+		return d->event.max_ports - 1 + (c % 3);
 	case 2:
 		return c % 2 ? 0xffffffffU : EVTCHN_2L_NR_CHANNELS - 1;
 	default:
@@ -316,7 +384,44 @@ static void guest_upcall(struct vcpu *v)
 
 static bool *busy_flag(struct vcpu *v)
 {
-	return &busy[v->domain == doms[0] ? 0 : 1][v->id];
+	return &busy[v->domain->id - 1U][v->id];
+}
+
+static bool any_busy(const struct domain *d)
+{
+	for (unsigned int i = 0; i < MAX_VCPUS_PER_DOM; i++) {
+		if (busy[d->id - 1U][i]) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A domain a guest names: itself, one of the three, or none. */
+static domid_t pick_dom(uint8_t b)
+{
+	static const domid_t named[] = { DOMID_SELF, 1, 2, 3, DOMID_SELF, 1, 2, 3, 0, 4, DOMID_INVALID };
+
+	return named[b % ARRAY_SIZE(named)];
+}
+
+/* Shut down (DOM_DYING, as domain_shutdown), or reap a dying domain and
+ * build a fresh one in its slot (the scheduler's domain_reap may get there
+ * first: run_program then builds it). Never with a vCPU of it on the
+ * stack. */
+static void kill_or_reap(unsigned int k, uint8_t how)
+{
+	struct domain *d = doms[k];
+
+	if (any_busy(d)) {
+		return;
+	}
+	if (d->state == DOM_RUNNING) {
+		domain_shutdown(d, how & 1 ? SHUTDOWN_crash : SHUTDOWN_poweroff);
+	} else {
+		free_domain(d);
+		doms[k] = make_domain(k);
+	}
 }
 
 static void step(const uint8_t *st)
@@ -327,10 +432,10 @@ static void step(const uint8_t *st)
 	bool running = v->state == VCPU_RUNNABLE && !*busy_flag(v);
 	uint32_t w32 = (uint32_t)st[4] | (uint32_t)st[5] << 8 | (uint32_t)st[6] << 16 |
 		       (uint32_t)st[7] << 24;
-	evtchn_port_t port = pick_port(st[2], st[3]);
+	evtchn_port_t port = pick_port(d, st[2], st[3]);
 	bool ro = (st[0] & 0x80) != 0;
 
-	switch ((st[0] & 0x7f) % 22) {
+	switch ((st[0] & 0x7f) % 27) {
 	case 0: {
 		struct evtchn_bind_virq b = { .virq = st[2] % (NR_VIRQS + 2), .vcpu = st[3] % 4 };
 
@@ -428,7 +533,8 @@ static void step(const uint8_t *st)
 		break;
 	case 16:
 		if (running) {
-			evtchn_port_t ports[3] = { port, pick_port(st[4], st[5]), pick_port(st[5], 0) };
+			evtchn_port_t ports[3] = { port, pick_port(d, st[4], st[5]),
+						   pick_port(d, st[5], 0) };
 			struct sched_poll p = {
 				.ports = ARG_VA + 0x100,
 				.nr_ports = st[6] % 4,
@@ -492,6 +598,39 @@ static void step(const uint8_t *st)
 			check(do_set_vm_assist(v, st[2] & 2) == 0);
 		}
 		break;
+	case 22:
+	case 23: {
+		struct evtchn_alloc_unbound a = { .dom = pick_dom(st[4]), .remote_dom = pick_dom(st[5]) };
+
+		if (running) {
+			evtchn_op(v, EVTCHNOP_alloc_unbound, &a, sizeof(a), ro);
+		}
+		break;
+	}
+	case 24: {
+		/* Mostly a port that is unbound for us somewhere. */
+		struct domain *rd = doms[st[4] % NR_DOMS];
+		struct evtchn_bind_interdomain b = {
+			.remote_dom = st[5] & 1 ? pick_dom(st[5] >> 1) : rd->id,
+			.remote_port = st[2] < 0xc0 ? st[3] % 8 : pick_port(rd, st[2], st[3]),
+		};
+
+		if (running) {
+			evtchn_op(v, EVTCHNOP_bind_interdomain, &b, sizeof(b), ro);
+		}
+		break;
+	}
+	case 25:
+		if (st[2] < 0x10) {
+			kill_or_reap(st[3] % NR_DOMS, st[4]);
+		} else if (st[2] < 0x20) {
+			revoke_after_policy_change();
+		} else if (running) {
+			struct evtchn_reset r = { .dom = pick_dom(st[4]) };
+
+			evtchn_op(v, EVTCHNOP_reset, &r, sizeof(r), false);
+		}
+		break;
 	default:
 		/* The guest leaves its upcall mask open or closed. */
 		if (running) {
@@ -515,6 +654,12 @@ static void run_program(struct vcpu *sleeper)
 		step(prog + next_step++ * STEP_BYTES);
 		for (unsigned int k = 0; k < NR_DOMS; k++) {
 			char why[160];
+
+			/* The scheduler's reaper freed a dying domain: a fresh
+			 * one takes its slot and id. */
+			if (doms[k]->state == DOM_FREE) {
+				doms[k] = make_domain(k);
+			}
 
 			check_domain(doms[k]);
 			/* vcpu_info holds are the memory model's references. */

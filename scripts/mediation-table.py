@@ -28,6 +28,7 @@ HOOK_PERMS = {
     "xsm_evtchn_interdomain": "`event:create`, `event:bind`",
     "xsm_evtchn_send": "`event:send`",
     "xsm_evtchn_status": "`event:status`",
+    "xsm_evtchn_reset": "`event:reset`",
     "xsm_grant_setup": "`grant:setup`",
     "xsm_grant_query_size": "`grant:query`",
     "xsm_grant_map": "`grant:map_read`, `grant:map_write`",
@@ -51,6 +52,11 @@ def handler_hooks(fn: str) -> str:
             text = path.read_text()
             if not re.search(rf"^int64_t {fn}\(", text, re.M):
                 continue
+            # A handler's sub-ops may live in sibling files of its module
+            # (gnttab_op.c -> gnttab_map.c, gnttab_copy.c, ...): scan them all.
+            prefix = path.stem.split("_")[0]
+            text = "".join(p.read_text() for p in sorted(path.parent.glob("*.c"))
+                           if p.stem == prefix or p.stem.startswith(prefix + "_"))
             hooks = sorted(set(re.findall(r"\b(xsm_\w+)\(", text)) - {"xsm_hypercall"})
             missing = [h for h in hooks if h not in HOOK_PERMS]
             if missing:

@@ -161,7 +161,7 @@ fi
 # from the default blob's by exactly the lines of its expect file.
 python3 policy/tool/blobcheck.py "$blob" --dump-av --dump-trans 2>"$log" | grep -v '^blobcheck:' |
 	sort >"$dir/rules.txt"
-for v in revoke gate; do
+for v in revoke gate nocomms readonly; do
 	vb="$dir/test-$v.blob"
 	if policy/test/build-variant.sh "$v" "$dir" >"$log" 2>&1 &&
 		python3 policy/tool/blobcheck.py "$vb" --dump-av --dump-trans >"$dir/test-$v.rules" 2>>"$log"; then

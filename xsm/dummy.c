@@ -102,6 +102,12 @@ int dummy_evtchn_status(const struct domain *caller, const struct domain *target
 	return target == caller || caller->privileged ? 0 : -XEN_EACCES;
 }
 
+/* Xen's XSM_TARGET: one's own ports, or a privileged caller's. */
+int dummy_evtchn_reset(const struct domain *caller, const struct domain *target)
+{
+	return caller == target || caller->privileged ? 0 : -XEN_EACCES;
+}
+
 /* Nothing changes under dummy: whatever was bound stays allowed. */
 int dummy_evtchn_revalidate(const struct domain *d, struct evtchn *chn,
 			    const struct domain *peer)

@@ -18,6 +18,7 @@ int dummy_evtchn_unbound(const struct domain *caller, const struct domain *d1, s
 int dummy_evtchn_interdomain(const struct domain *d1, struct evtchn *chn1, const struct domain *d2, const struct evtchn *chn2);
 int dummy_evtchn_send(const struct domain *caller, const struct evtchn *chn);
 int dummy_evtchn_status(const struct domain *caller, const struct domain *target, const struct evtchn *chn);
+int dummy_evtchn_reset(const struct domain *caller, const struct domain *target);
 int dummy_evtchn_revalidate(const struct domain *d, struct evtchn *chn, const struct domain *peer);
 int dummy_grant_setup(const struct domain *caller, const struct domain *target);
 int dummy_grant_query_size(const struct domain *caller, const struct domain *target);

@@ -78,6 +78,7 @@ int flask_evtchn_interdomain(const struct domain *d1, struct evtchn *chn1,
 int flask_evtchn_send(const struct domain *caller, const struct evtchn *chn);
 int flask_evtchn_status(const struct domain *caller, const struct domain *target,
 			const struct evtchn *chn);
+int flask_evtchn_reset(const struct domain *caller, const struct domain *target);
 int flask_evtchn_revalidate(const struct domain *d, struct evtchn *chn,
 			    const struct domain *peer);
 int flask_grant_setup(const struct domain *caller, const struct domain *target);

@@ -32,6 +32,7 @@ static const struct {
 	[FP_EVENT_BIND] = { "event", "bind" },
 	[FP_EVENT_SEND] = { "event", "send" },
 	[FP_EVENT_STATUS] = { "event", "status" },
+	[FP_EVENT_RESET] = { "event", "reset" },
 	[FP_GRANT_MAP_READ] = { "grant", "map_read" },
 	[FP_GRANT_MAP_WRITE] = { "grant", "map_write" },
 	[FP_GRANT_UNMAP] = { "grant", "unmap" },

@@ -285,6 +285,13 @@ int flask_evtchn_status(const struct domain *caller, const struct domain *target
 	return flask_has_perm(caller->sid, chn->ssid, FP_EVENT_STATUS, caller->id);
 }
 
+/* event:reset from the caller to the target domain, itself included (as
+ * Xen's FLASK): closing every port of a domain at once. */
+int flask_evtchn_reset(const struct domain *caller, const struct domain *target)
+{
+	return flask_has_perm(caller->sid, target->sid, FP_EVENT_RESET, caller->id);
+}
+
 int flask_evtchn_revalidate(const struct domain *d, struct evtchn *chn,
 			    const struct domain *peer)
 {

@@ -107,6 +107,8 @@ int xsm_sched_shutdown(const struct domain *caller, const struct domain *target)
  *   status  event:status [the port's label]; chn or target NULL (no such
  *           port or domain) or a closed port (no label) decides on the
  *           caller alone, so a denial cannot tell whether they exist.
+ *   reset   event:reset [target domain], as Xen's FLASK; dummy: oneself,
+ *           or a privileged caller (XSM_TARGET).
  * evtchn_revalidate re-derives a bound channel's label under the current
  * policy and repeats its bind-time checks: 0 keeps it, -XEN_EACCES means
  * the caller must close it (revocation after a policy change).
@@ -120,6 +122,7 @@ int xsm_evtchn_interdomain(const struct domain *d1, struct evtchn *chn1, const s
 int xsm_evtchn_send(const struct domain *caller, const struct evtchn *chn);
 int xsm_evtchn_status(const struct domain *caller, const struct domain *target,
 		      const struct evtchn *chn);
+int xsm_evtchn_reset(const struct domain *caller, const struct domain *target);
 int xsm_evtchn_revalidate(const struct domain *d, struct evtchn *chn, const struct domain *peer);
 
 /*

@@ -156,6 +156,11 @@ int xsm_evtchn_status(const struct domain *caller, const struct domain *target, 
 	ROUTE(evtchn_status(caller, target, chn));
 }
 
+int xsm_evtchn_reset(const struct domain *caller, const struct domain *target)
+{
+	ROUTE(evtchn_reset(caller, target));
+}
+
 int xsm_evtchn_revalidate(const struct domain *d, struct evtchn *chn, const struct domain *peer)
 {
 	ROUTE(evtchn_revalidate(d, chn, peer));

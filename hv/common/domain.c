@@ -7,6 +7,7 @@
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/frame.h>
+#include <hv/grant.h>
 #include <hv/event.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
@@ -69,8 +70,9 @@ uint64_t domain_release_memory(struct domain *d)
 	uint64_t freed = 0;
 	uint64_t total = frame_total();
 
-	/* Ports and timers, then types, pins and roots (both idempotent): only
-	 * plain frames are freed. */
+	/* Grants, ports and timers, then types, pins and roots (all
+	 * idempotent): only plain frames are freed. */
+	gnttab_domain_destroy(d);
 	evtchn_domain_destroy(d);
 	mm_domain_teardown(d);
 	for (uint64_t m = 0; m < total; m++) {
@@ -94,6 +96,7 @@ static void domain_free_vcpus(struct domain *d)
 
 void domain_free_unstarted(struct domain *d)
 {
+	gnttab_domain_destroy(d);
 	evtchn_domain_destroy(d);
 	domain_free_vcpus(d);
 	mm_domain_teardown(d);
@@ -181,6 +184,9 @@ void domain_reap(struct vcpu *curr)
 		if (d->state != DOM_DYING || (curr != NULL && curr->domain == d)) {
 			continue;
 		}
+		/* Grants first: others' mappings of d's frames are revoked (their
+		 * PTEs cleared, TLBs flushed) before any of d's frames can go. */
+		gnttab_domain_destroy(d);
 		evtchn_domain_destroy(d);
 		domain_free_vcpus(d);
 		/* Drop page types, pins and roots so every frame is plain again. */

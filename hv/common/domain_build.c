@@ -12,6 +12,7 @@
 #include <hv/event.h>
 #include <hv/features.h>
 #include <hv/frame.h>
+#include <hv/grant.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
 #include <hv/pv.h>
@@ -261,9 +262,11 @@ int domain_build_pv(struct domain *d, const struct manifest_domain *md,
 		return rc;
 	}
 	/* The guest's frames, the shared_info frame, the p2m's tables (a root,
-	 * one per 2^18 pfns, one per 512), the vCPU's stack. */
+	 * one per 2^18 pfns, one per 512), the vCPU's stack, the port table. */
+	d->event.max_ports = md->evtchn_ports;
 	if (!frame_reserve_check(nr_pages + 1 + 1 + ((nr_pages + (1ULL << 18) - 1) >> 18) +
-				 ((nr_pages + 511) >> 9) + HV_VCPU_FRAMES + EVTCHN_DOMAIN_FRAMES)) {
+				 ((nr_pages + 511) >> 9) + HV_VCPU_FRAMES +
+				 evtchn_domain_frames(md->evtchn_ports) + GNTTAB_BUILD_FRAMES)) {
 		fmt_snprintf(err->msg, sizeof(err->msg),
 			     "mem=%luK does not fit: %lu KiB of memory are free",
 			     (unsigned long)(md->mem >> 10),
@@ -276,6 +279,11 @@ int domain_build_pv(struct domain *d, const struct manifest_domain *md,
 	}
 	if (rc == 0) {
 		rc = evtchn_domain_init(d);
+	}
+	if (rc == 0) {
+		/* Grant frame 0 now: the reserved console and xenstore refs are
+		 * written into it once every domain exists (setup.c). */
+		rc = gnttab_domain_init(d, md->grant_frames, md->maptrack);
 	}
 	if (rc == 0) {
 		rc = build_page_tables(&b);
@@ -301,6 +309,10 @@ int domain_build_pv(struct domain *d, const struct manifest_domain *md,
 	}
 	build_p2m_list(&b);
 	build_start_info(&b, md);
+	d->mm.gnt.console_ring = p2m_get(&d->p2m, va_to_pfn(&layout, layout.console));
+	d->mm.gnt.store_ring = p2m_get(&d->p2m, va_to_pfn(&layout, layout.xenstore));
+	d->mm.gnt.start_info = p2m_get(&d->p2m, va_to_pfn(&layout, layout.start_info));
+	BUG_ON(layout.start_info & (PAGE_SIZE - 1));
 	str_lcpy(d->label, md->label, sizeof(d->label));
 	d->privileged = md->privileged;
 

@@ -13,6 +13,24 @@
 #include <hv/timer.h>
 #include <public/errno.h>
 
+_Static_assert(EVTCHN_DEFAULT_PORTS == MANIFEST_DEFAULT_EVTCHN_PORTS, "one default limit");
+_Static_assert(EVTCHN_MAX_PORTS == MANIFEST_MAX_EVTCHN_PORTS, "one highest limit");
+
+/* The limit a domain gets: the builder's, the default for 0, never more
+ * than the ABI can name. */
+static uint32_t ports_limit(uint32_t max_ports)
+{
+	if (max_ports == 0) {
+		return EVTCHN_DEFAULT_PORTS;
+	}
+	return max_ports < EVTCHN_MAX_PORTS ? max_ports : EVTCHN_MAX_PORTS;
+}
+
+unsigned int evtchn_domain_frames(uint32_t max_ports)
+{
+	return EVTCHN_FRAMES_FOR(ports_limit(max_ports));
+}
+
 static void table_free(struct domain *d)
 {
 	for (unsigned int i = 0; i < EVTCHN_TABLE_FRAMES; i++) {
@@ -23,20 +41,23 @@ static void table_free(struct domain *d)
 		}
 	}
 	d->event.ports_used = 0;
+	d->event.max_ports = 0;	/* evtchn_get finds nothing */
 }
 
 int evtchn_domain_init(struct domain *d)
 {
 	struct evtchn *port0;
+	uint32_t limit = ports_limit(d->event.max_ports);
+	unsigned int frames = EVTCHN_FRAMES_FOR(limit);
 
 	BUG_ON(d->shared_info == NULL);
 	if (d->event.table[0] != NULL) {
 		return 0;	/* already set up */
 	}
-	if (!frame_reserve_check(EVTCHN_TABLE_FRAMES)) {
+	if (!frame_reserve_check(frames)) {
 		return -XEN_ENOMEM;
 	}
-	for (unsigned int i = 0; i < EVTCHN_TABLE_FRAMES; i++) {
+	for (unsigned int i = 0; i < frames; i++) {
 		mfn_t m = frame_alloc(FRAME_HV, FRAME_OWNER_NONE);
 
 		if (mfn_x(m) == INVALID_MFN_RAW) {
@@ -47,6 +68,7 @@ int evtchn_domain_init(struct domain *d)
 		d->event.table[i] = arch_frame_map(m);
 		memset(d->event.table[i], 0, PAGE_SIZE);	/* all ECS_FREE */
 	}
+	d->event.max_ports = limit;
 	port0 = evtchn_get(d, 0);
 	port0->state = ECS_RESERVED;
 	d->event.ports_used = 1;
@@ -96,6 +118,14 @@ void evtchn_vcpu_destroy(struct vcpu *v)
 
 void evtchn_domain_destroy(struct domain *d)
 {
+	/* Peers first: every interdomain port of d turns the peer's end back
+	 * into an unbound port naming d, so no peer ever sends into the table
+	 * freed below. Closing needs the delivery ABI (pending bits), so the
+	 * FIFO frames go after. */
+	if (d->event.table[0] != NULL) {
+		evtchn_close_all(d);
+	}
+	evtchn_fifo_destroy(d);
 	/* Every slot of vcpus[] may hold armed timers if it was ever set up;
 	 * stopping an idle or zeroed timer is a no-op. */
 	for (unsigned int i = 0; i < MAX_VCPUS_PER_DOM; i++) {

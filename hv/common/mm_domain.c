@@ -7,6 +7,7 @@
  */
 #include <hv/domain.h>
 #include <hv/frame.h>
+#include <hv/grant.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
 #include <public/errno.h>
@@ -90,6 +91,9 @@ void mm_domain_teardown(struct domain *d)
 {
 	uint64_t total = frame_total();
 
+	/* Grants first (idempotent): d's mappings of others' frames and
+	 * others' mappings of d's, which hold references on d's frames. */
+	gnttab_domain_destroy(d);
 	for (unsigned int i = 0; i < MM_MAX_VCPUS; i++) {
 		mm_drop_desc_frames(d, i);
 		mm_drop_roots(d, i);

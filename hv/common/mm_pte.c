@@ -4,7 +4,8 @@
  * the writable-page-table emulation share. Decode then commit: the new
  * entry's references are taken first (all or nothing), then the entry is
  * written, then the old entry's references go, which cannot fail.
- * It must never write a hypervisor L4 slot or an entry it has not checked.
+ * It must never write a hypervisor L4 slot or an entry it has not checked,
+ * nor overwrite a grant mapping (an L1 entry of a foreign frame).
  */
 #include <hv/arch.h>
 #include <hv/domain.h>
@@ -33,6 +34,13 @@ int mm_pt_write_entry(struct domain *d, mfn_t table, unsigned int level, unsigne
 	}
 	t = arch_frame_map(table);
 	old = mm_pte_read(&t[idx]);
+	if (level == 1 && (old & _PAGE_PRESENT) && mm_frame_of(d, pte_mfn(old)) == NULL) {
+		/* Only a grant mapping references a foreign frame; it is
+		 * removed with unmap_grant_ref, never overwritten. */
+		printk(LOG_DEBUG, "d%u: update of grant mapping L1 %lx[%u] refused", d->id,
+		       (unsigned long)mfn_x(table), idx);
+		return -XEN_EINVAL;
+	}
 	if (preserve_ad) {
 		new |= old & (_PAGE_ACCESSED | _PAGE_DIRTY);
 	}

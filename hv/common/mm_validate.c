@@ -12,6 +12,10 @@
  *  - an L1 entry maps a frame of the domain's own: read-only takes a
  *    general reference, RW takes the frame as WRITABLE (refused when it is a
  *    page table or a descriptor page); L2 -> L1, L3 -> L2, L4 -> L3 types.
+ *    The one exception, a grant mapping of another domain's frame, is never
+ *    validated here (map_grant_ref writes it into an already validated L1;
+ *    a table offered with one is refused) and is revoked, not put, when its
+ *    L1 devalidates (hv/grant.h).
  *    A table pointing at a table of its own level (a linear page table) is
  *    a type conflict and refused: Linux does not need them.
  *  - address bits above what the frame table covers are refused with the
@@ -25,6 +29,7 @@
 #include <hv/arch.h>
 #include <hv/domain.h>
 #include <hv/frame.h>
+#include <hv/grant.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
 #include <hv/pv_pt.h>
@@ -154,6 +159,10 @@ void mm_table_devalidate(struct domain *d, mfn_t m, unsigned int level)
 			/* The frame may become the guest's to write: the hypervisor's
 			 * entries (its physical layout) are not for it to read. */
 			mm_pte_write(&t[i], 0);
+		} else if ((e & _PAGE_PRESENT) && level == 1 && mm_frame_of(d, pte_mfn(e)) == NULL) {
+			/* A grant mapping: revoked (PTE cleared, TLBs flushed,
+			 * the granter's references released, handle revoked). */
+			gnttab_l1_entry_dropped(d, m, i);
 		} else if (e & _PAGE_PRESENT) {
 			mm_pte_put(d, level, e);
 		}

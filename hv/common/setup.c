@@ -11,6 +11,7 @@
 #include <hv/domain_build.h>
 #include <hv/elf.h>
 #include <hv/frame.h>
+#include <hv/grant.h>
 #include <hv/lib.h>
 #include <hv/manifest.h>
 #include <hv/sched.h>
@@ -125,6 +126,40 @@ static bool build_one(const struct manifest_domain *md, const struct boot_info *
 	return true;
 }
 
+/*
+ * Once every domain is built and labelled: offer each one's console and
+ * xenstore rings to its backend (grant refs 0 and 1, and with backend= the
+ * event channels). Domain ids follow manifest order: build_one takes slots
+ * in order and any failure refuses the whole boot, so manifest domain i is
+ * domain i + 1.
+ */
+static bool connect_backends(void)
+{
+	for (unsigned int i = 0; i < manifest.domain_count; i++) {
+		const struct manifest_domain *md = &manifest.domains[i];
+		struct domain *d = domain_by_id((domid_t)(i + 1));
+		struct domain *be = NULL;
+		int rc;
+
+		BUG_ON(d == NULL || strcmp(d->name, md->name) != 0);
+		if (md->backend[0] != '\0') {
+			int idx = manifest_find_domain(&manifest, md->backend);
+
+			/* manifest_parse checked that the backend exists. */
+			BUG_ON(idx < 0);
+			be = domain_by_id((domid_t)(idx + 1));
+			BUG_ON(be == NULL);
+		}
+		rc = gnttab_connect_backend(d, be);
+		if (rc != 0) {
+			printk(LOG_ERR, "domain '%s': cannot offer its console and xenstore rings to %s (%d)",
+			       md->name, be != NULL ? be->name : "domain 0", rc);
+			return false;
+		}
+	}
+	return true;
+}
+
 static void release_modules(const struct boot_info *bi)
 {
 	for (unsigned int i = 0; i < bi->mod_count; i++) {
@@ -229,6 +264,16 @@ void hv_main(struct boot_info *bi)
 			}
 			boot_refused();
 		}
+	}
+	if (!connect_backends()) {
+		for (domid_t id = 1; id <= MAX_DOMAINS; id++) {
+			struct domain *d = domain_by_id(id);
+
+			if (d != NULL) {
+				domain_free_unstarted(d);
+			}
+		}
+		boot_refused();
 	}
 	release_modules(bi);
 	arch_idle_vcpu_create(&idle_vcpu);

@@ -10,6 +10,7 @@ role system_r types $1;
 type evchn_type($1), event_type;
 type_transition $1 domain_type:event evchn_type($1);
 allow $1 evchn_type($1):event { create send status };
+allow $1 $1:event reset;
 allow evchn_type($1) $1:event bind;
 allow $1 $1:grant { query setup };
 allow $1 $1:mmu { map_read map_write adjust stat updatemp physmap pinpage memorymap mmuext_op exchange };
@@ -43,6 +44,7 @@ allow $1 $2:mmu { map_read map_write pageinfo adjust stat physmap memorymap remo
 allow $1 $2:grant { map_read map_write unmap copy query setup };
 allow $1 $2:attest { read_log quote };
 allow $1 evchn_type($2):event create;
+allow $1 $2:event reset;
 domain_event_comms($1, $2)
 domain_event_comms($2, $1)
 ')

@@ -5,7 +5,7 @@
 
 .PHONY: bench-guests
 
-BENCH_NAMES := bench
+BENCH_NAMES := bench ipc_bench
 BENCH_DIR   := $(BUILD)/bench
 BENCH_ELFS  := $(foreach b,$(BENCH_NAMES),$(BENCH_DIR)/$(b).elf)
 

@@ -11,6 +11,7 @@
  * Keys: name, span (frames each side, default 64).
  */
 #include "hostile.h"
+#include "rt/grant.h"
 
 const char guest_image[] = "hostile_foreign_map";
 
@@ -19,13 +20,45 @@ const char guest_image[] = "hostile_foreign_map";
 static unsigned int tried, accepted;
 static uint64_t first_accepted = ~0ULL;
 
+/* Its own grant-table frames: outside the p2m, but its own (setup_table
+ * hands them out for the guest to map), so not foreign frames. */
+#define MAX_GNT_FRAMES 32
+static uint64_t gnt_frames[MAX_GNT_FRAMES];
+static unsigned int gnt_frame_count;
+
+static void find_grant_frames(void)
+{
+	struct gnttab_query_size q = { .dom = DOMID_SELF };
+	struct gnttab_setup_table st = { .dom = DOMID_SELF };
+
+	if (hyp_grant_table_op(GNTTABOP_query_size, &q, 1) != 0 || q.status != GNTST_okay ||
+	    q.nr_frames == 0) {
+		return;
+	}
+	st.nr_frames = q.nr_frames < MAX_GNT_FRAMES ? q.nr_frames : MAX_GNT_FRAMES;
+	st.frame_list = (uint64_t)(uintptr_t)gnt_frames;
+	if (hyp_grant_table_op(GNTTABOP_setup_table, &st, 1) == 0 && st.status == GNTST_okay) {
+		gnt_frame_count = st.nr_frames;
+	}
+}
+
+static bool own_grant_frame(uint64_t mfn)
+{
+	for (unsigned int i = 0; i < gnt_frame_count; i++) {
+		if (gnt_frames[i] == mfn) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static void attempt(uint64_t mfn)
 {
 	uint64_t va = rt_window(RT_WIN_TEST);
 
 	/* Its own shared_info frame is outside the p2m but legitimately its
 	 * own to map (Xen and Moat both allow it): not a foreign frame. */
-	if (mfn == rt_start_info->shared_info >> 12) {
+	if (mfn == rt_start_info->shared_info >> 12 || own_grant_frame(mfn)) {
 		return;
 	}
 	struct mmu_update u;
@@ -76,6 +109,7 @@ void guest_main(void)
 	uint64_t ram_end = max_ram > 0 ? (uint64_t)max_ram : ~0ULL;
 
 	rt_traps_init();
+	find_grant_frames();
 	own_mfn_range(&lo, &hi);
 	rt_printf("%s: owns machine frames 0x%lx-0x%lx, RAM ends at 0x%lx, trying %lu each side\n",
 		  rt_guest_name, (unsigned long)lo, (unsigned long)hi, (unsigned long)ram_end,

@@ -13,7 +13,11 @@ GUEST_NAMES := hello version crash spinner traps emul user mmu time \
 	hostile_pt_writable hostile_foreign_map hostile_hv_slot hostile_bad_baseptr \
 	hostile_unpin_root hostile_bad_handler hostile_failsafe hostile_priv \
 	hostile_spin hostile_multicall hostile_hv_pointer leak ldt \
-	flask_gate flask_ctl flask_chan
+	flask_gate flask_ctl flask_chan fifo \
+	ipc_front ipc_back ipc_copy ipc_console \
+	hostile_evtchn_exhaust hostile_evtchn_closed hostile_evtchn_bind_twice \
+	hostile_grant_forged_ref hostile_grant_wrong_domid hostile_grant_unmap_foreign \
+	hostile_grant_revoked
 GUEST_DIR   := $(BUILD)/guests
 GUEST_OBJ   := $(GUEST_DIR)/obj
 
@@ -22,7 +26,7 @@ GUEST_RT_SRCS := tests/guests/rt/head.S tests/guests/rt/hypercall.c \
 	tests/guests/rt/console.c tests/guests/rt/cmdline.c \
 	tests/guests/rt/test.c tests/guests/rt/entry.S tests/guests/rt/traps.c \
 	tests/guests/rt/events.c tests/guests/rt/mm.c tests/guests/rt/time.c \
-	tests/guests/rt/user.c
+	tests/guests/rt/user.c tests/guests/rt/grant.c
 GUEST_LDS := tests/guests/rt/guest.lds
 
 GUEST_CFLAGS := $(filter-out -fpie -include hv/include/hv/visibility.h \

@@ -168,3 +168,32 @@ def moat_error(rx: str) -> str:
     a module's command line is an info line, so a test's own words there
     never satisfy it."""
     return rf"(?im)^\(moat\) ERROR: .*{rx}"
+
+
+# ---- Inter-domain communication (tests_ipc.py) ----------------------------
+
+def moat_xsm_revoked_channel(domid: int, name: str) -> str:
+    """Revocation of any of d<domid>'s event channels (interdomain or not)
+    after a policy change."""
+    return (_MOAT + rf"xsm: revoked d{domid} \({re.escape(name)}\) event channel \d+ "
+            rf"\([^)]*\): no longer allowed")
+
+
+def moat_xsm_revoked_grant(domid: int, name: str, granter: int, ref: int) -> str:
+    """Revocation of d<domid>'s mapping of d<granter>'s grant <ref> after a
+    policy change."""
+    return (_MOAT + rf"xsm: revoked d{domid} \({re.escape(name)}\) grant mapping \d+ "
+            rf"of d{granter} ref {ref}: no longer allowed")
+
+
+def moat_grant_granter_gone(domid: int, name: str, mapper: int, mname: str) -> str:
+    """Granter d<domid> died with its frames mapped by d<mapper>: the
+    hypervisor revoked those mappings."""
+    return (_MOAT + rf"grant: d{domid} \({re.escape(name)}\) is gone: \d+ mappings? of its "
+            rf"frames by d{mapper} \({re.escape(mname)}\) revoked")
+
+
+def moat_grant_mapper_gone(domid: int, name: str) -> str:
+    """Mapper d<domid> died holding grant mappings: the hypervisor removed them."""
+    return (_MOAT + rf"grant: d{domid} \({re.escape(name)}\) is gone: its \d+ mappings? of "
+            rf"other domains' frames removed")

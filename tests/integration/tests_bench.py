@@ -10,6 +10,11 @@ default policy, the guest labelled domU_t): its rows (test bench-flask,
 guest bench_flask) beside bench-single's give the cost of the FLASK gate
 on an AVC hit; tests/bench/compare.py prints the two side by side.
 
+bench-ipc runs tests/bench/ipc_bench.c as a pair: the event-channel round
+trip between two domains, and GNTTABOP_copy of 32 KiB from the other
+domain's grants against in-guest copies of the same size (throughput in
+KiB per million instructions).
+
 On Moat, QEMU runs with -icount shift=0,sleep=off: one TSC tick is one
 instruction and the figures repeat. With --xen the single-guest bench runs
 on Xen 4.17 as dom0, without icount (ticks are the host's TSC).
@@ -63,3 +68,21 @@ BENCH = [
                        present=[r"MOAT-BENCH null_hypercall \d+"],
                        absent=[*L.MOAT_NEVER, r"avc: denied"])),
 ]
+
+
+# Inter-domain communication (tests/bench/ipc_bench.c): an event-channel
+# round trip between two domains, and GNTTABOP_copy of 32 KiB from the
+# other domain's grants against the pong's own memcpy of 32 KiB.
+def ipc_bench_guest(name: str, args: str) -> Module:
+    return Module(image=f"{BENCH_DIR}/ipc_bench.elf", name=name, args=args)
+
+
+BENCH.append(Test(
+    name="bench-ipc",
+    description="evtchn round trip between two domains; grant copy vs memcpy (32 KiB)",
+    modules=[ipc_bench_guest("ipc_ping", "role=ping peer=2 n=200"),
+             ipc_bench_guest("ipc_pong", "role=pong peer=1 n=200")], timeout=240,
+    expect=Expect(exit=EXIT_CLEAN, results="all",
+                  present=[r"MOAT-BENCH evtchn_roundtrip \d+", r"MOAT-BENCH gnttab_copy_32k \d+",
+                           r"MOAT-BENCH memcpy_32k \d+"],
+                  absent=L.MOAT_NEVER)))

@@ -16,6 +16,7 @@
 #include <hv/boot.h>
 #include <hv/domain.h>
 #include <hv/event.h>
+#include <hv/grant.h>
 #include <hv/domain_build.h>
 #include <hv/elf.h>
 #include <hv/elf64.h>
@@ -497,7 +498,7 @@ static void test_frame_accounting_and_release(void **state)
 {
 	uint64_t nr = md.mem >> PAGE_SHIFT;
 	/* p2m tables for 2048 pfns: root, middle, 4 leaves. */
-	uint64_t used = nr + 1 + 6 + HV_VCPU_FRAMES + EVTCHN_DOMAIN_FRAMES;
+	uint64_t used = nr + 1 + 6 + HV_VCPU_FRAMES + EVTCHN_DOMAIN_FRAMES + GNTTAB_BUILD_FRAMES;
 
 	(void)state;
 	parse_kernel(&small_kernel);
@@ -563,7 +564,7 @@ static void test_exact_fit(void **state)
 {
 	/* 2048 guest frames, shared_info, p2m root + middle + 4 leaves, stack,
 	 * the event-channel port table. */
-	uint64_t need = 2048 + 1 + 6 + HV_VCPU_FRAMES + EVTCHN_DOMAIN_FRAMES;
+	uint64_t need = 2048 + 1 + 6 + HV_VCPU_FRAMES + EVTCHN_DOMAIN_FRAMES + GNTTAB_BUILD_FRAMES;
 
 	(void)state;
 	parse_kernel(&small_kernel);

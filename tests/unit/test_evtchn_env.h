@@ -52,14 +52,17 @@ static inline void env_boot(void)
 	fake_guest_map(GUEST_VA, guest_buf, sizeof(guest_buf));
 }
 
-/* A running domain with nvcpus runnable vCPUs (queued on the scheduler). */
-static inline struct domain *env_domain(const char *name, unsigned int nvcpus)
+/* A running domain with nvcpus runnable vCPUs (queued on the scheduler)
+ * and a port limit of max_ports (0: the default). */
+static inline struct domain *env_domain_ports(const char *name, unsigned int nvcpus,
+					      uint32_t max_ports)
 {
 	struct domain *d = domain_alloc(name);
 	mfn_t si;
 
 	assert_non_null(d);
 	mm_domain_init(d);
+	d->event.max_ports = max_ports;
 	si = frame_alloc(FRAME_GUEST, d->id);
 	assert_true(mfn_x(si) != INVALID_MFN_RAW);
 	d->shared_info_mfn = si;
@@ -79,6 +82,11 @@ static inline struct domain *env_domain(const char *name, unsigned int nvcpus)
 	d->vcpus_alive = nvcpus;
 	d->state = DOM_RUNNING;
 	return d;
+}
+
+static inline struct domain *env_domain(const char *name, unsigned int nvcpus)
+{
+	return env_domain_ports(name, nvcpus, 0);
 }
 
 static inline void env_domain_free(struct domain *d)
@@ -148,6 +156,27 @@ static inline evtchn_port_t env_bind_ipi(struct vcpu *curr, uint32_t vcpu)
 	assert_int_equal(env_evtchn(curr, EVTCHNOP_bind_ipi, &b, sizeof(b)), 0);
 	assert_true(b.port != 0 && b.port < EVTCHN_MAX_PORTS);
 	return b.port;
+}
+
+/* alloc_unbound by curr: a port of dom (DOMID_SELF or an id) for remote. */
+static inline int64_t env_alloc_unbound(struct vcpu *curr, domid_t dom, domid_t remote,
+					evtchn_port_t *port)
+{
+	struct evtchn_alloc_unbound a = { .dom = dom, .remote_dom = remote };
+	int64_t rc = env_evtchn(curr, EVTCHNOP_alloc_unbound, &a, sizeof(a));
+
+	*port = a.port;
+	return rc;
+}
+
+static inline int64_t env_bind_interdomain(struct vcpu *curr, domid_t remote,
+					   evtchn_port_t rport, evtchn_port_t *lport)
+{
+	struct evtchn_bind_interdomain b = { .remote_dom = remote, .remote_port = rport };
+	int64_t rc = env_evtchn(curr, EVTCHNOP_bind_interdomain, &b, sizeof(b));
+
+	*lport = b.local_port;
+	return rc;
 }
 
 static inline int64_t env_port_op(struct vcpu *curr, unsigned int cmd, evtchn_port_t port)

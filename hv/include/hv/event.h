@@ -1,5 +1,5 @@
 /*
- * Events: event channels (local ports for now: VIRQ and IPI), 2-level
+ * Events: event channels (VIRQ, IPI and interdomain ports), 2-level
  * delivery through shared_info, vcpu_info placement, the per-vCPU guest
  * timers, blocking and polling, and the runstate area. Portable.
  *
@@ -22,25 +22,33 @@ struct domain;
 struct hypercall_args;
 
 /*
- * Ports per domain. The 2-level ABI could name 4096; Linux binds about six
- * per vCPU plus a few for devices, so 1024 is plenty and costs 4 frames.
- * Port 0 is reserved (never bound, never delivered).
+ * Ports per domain: the 2-level ABI names 4096, the most any domain may
+ * have; each domain has its own limit, d->event.max_ports (the manifest's
+ * evtchn_ports=, default EVTCHN_DEFAULT_PORTS), and its table takes only
+ * the frames that limit needs. Port 0 is reserved (never bound, never
+ * delivered).
  */
-#define EVTCHN_MAX_PORTS 1024U
+#define EVTCHN_MAX_PORTS     4096U
+#define EVTCHN_DEFAULT_PORTS 1024U
 
 /* What a port is bound to. */
 enum evtchn_state {
 	ECS_FREE = 0,		/* closed: may be allocated */
 	ECS_RESERVED,		/* port 0 */
-	ECS_UNBOUND,		/* interdomain, waiting (not yet: next issue) */
-	ECS_INTERDOMAIN,	/* (not yet: next issue) */
+	ECS_UNBOUND,		/* offered to remote_dom, waiting for its bind */
+	ECS_INTERDOMAIN,	/* connected to remote_port of remote_dom */
 	ECS_VIRQ,
 	ECS_IPI,
 };
 
 /*
  * One port. Lives in the domain's port table, in hypervisor frames the
- * guest cannot map. notify_vcpu is always < the domain's vcpu_count.
+ * guest cannot map. notify_vcpu is always < the domain's vcpu_count (a
+ * port the builder offers before vCPU 0 exists names vCPU 0 and is not
+ * delivered until it does). An ECS_INTERDOMAIN port p of domain a naming
+ * (b, q) always has b's port q ECS_INTERDOMAIN naming (a, p): both ends
+ * change together (bind, close, reset, death), so remote_dom always names
+ * a live domain whose table exists.
  */
 struct evtchn {
 	uint8_t state;		/* enum evtchn_state */
@@ -59,19 +67,26 @@ struct evtchn {
 };
 
 #define EVTCHN_PER_FRAME     (PAGE_SIZE / 16U)
-#define EVTCHN_TABLE_FRAMES  (EVTCHN_MAX_PORTS / EVTCHN_PER_FRAME)
-/* Hypervisor frames evtchn_domain_init takes per domain (for the builder's
- * free-frame check). */
-#define EVTCHN_DOMAIN_FRAMES EVTCHN_TABLE_FRAMES
+/* Frames a table of n ports takes (the last one partly used). */
+#define EVTCHN_FRAMES_FOR(n) (((n) + EVTCHN_PER_FRAME - 1U) / EVTCHN_PER_FRAME)
+#define EVTCHN_TABLE_FRAMES  EVTCHN_FRAMES_FOR(EVTCHN_MAX_PORTS)
+/* Hypervisor frames evtchn_domain_init takes for a domain with the default
+ * limit; evtchn_domain_frames() for any limit (the builder's check). */
+#define EVTCHN_DOMAIN_FRAMES EVTCHN_FRAMES_FOR(EVTCHN_DEFAULT_PORTS)
 
 /* The period Xen gives every PV vCPU's periodic timer until it is stopped. */
 #define EVTCHN_DEFAULT_PERIOD_NS 10000000ULL
 
 struct event_domain {
-	/* The port table: EVTCHN_TABLE_FRAMES hypervisor frames (direct map).
-	 * All NULL until evtchn_domain_init, and again after destroy. */
+	/* The port table: evtchn_domain_frames(max_ports) hypervisor frames
+	 * (direct map), the rest NULL. All NULL until evtchn_domain_init, and
+	 * again after destroy. */
 	struct evtchn *table[EVTCHN_TABLE_FRAMES];
 	mfn_t table_mfn[EVTCHN_TABLE_FRAMES];
+	/* Ports are < max_ports (64..EVTCHN_MAX_PORTS). The builder sets it
+	 * from the manifest before evtchn_domain_init; 0 there means
+	 * EVTCHN_DEFAULT_PORTS. Fixed while the table exists. */
+	uint32_t max_ports;
 	unsigned int ports_used;	/* ports not ECS_FREE, port 0 included */
 	/* Which delivery ABI the guest chose: enum evtchn_abi. 2-level until
 	 * EVTCHNOP_init_control succeeds; back to it after EVTCHNOP_reset. */
@@ -113,20 +128,37 @@ struct event_vcpu {
 
 /* ---- lifetime (the lead's domain code calls these) ----------------------- */
 
-/* After shared_info exists: port table, port 0 reserved, wallclock.
- * 0 or -XEN_ENOMEM (takes EVTCHN_DOMAIN_FRAMES frames). */
+/* After shared_info exists and d->event.max_ports is set: port table,
+ * port 0 reserved, wallclock. 0 or -XEN_ENOMEM (takes
+ * evtchn_domain_frames(d->event.max_ports) frames). */
 int evtchn_domain_init(struct domain *d);
+/* Hypervisor frames the port table of a domain with this limit takes (0
+ * means the default): for the builder's free-frame check. */
+unsigned int evtchn_domain_frames(uint32_t max_ports);
 /* After v->id and v->domain are set: default vcpu_info (masked), timers
  * (the 10 ms periodic default), runstate offline, time published. */
 void evtchn_vcpu_init(struct vcpu *v);
 /* Stop v's timers, release its vcpu_info frame (the memory model's
  * writable hold) and forget its runstate area. */
 void evtchn_vcpu_destroy(struct vcpu *v);
-/* Every vCPU's evtchn_vcpu_destroy, then free the port table. Must run
- * before mm_domain_teardown (which would drop the vcpu_info holds under
- * us), before the domain's memory is freed and before its slot is reused.
+/* Close every port (each interdomain peer's port reverts to ECS_UNBOUND
+ * naming d, as after EVTCHNOP_close), drop the FIFO ABI, every vCPU's
+ * evtchn_vcpu_destroy, then free the port table. Must run before
+ * mm_domain_teardown (which would drop the vcpu_info holds under us),
+ * before the domain's memory is freed and before its slot is reused.
  * Idempotent. */
 void evtchn_domain_destroy(struct domain *d);
+
+/* ---- for the builder (console and xenstore ports) ------------------------ */
+
+/*
+ * EVTCHNOP_alloc_unbound done by d for itself: a new port of d, notifying
+ * vCPU 0, that remote may bind with EVTCHNOP_bind_interdomain. The same
+ * checks as the hypercall with d as the caller (xsm_evtchn_unbound
+ * included). 0 with *port set, or -XEN_ESRCH (remote NULL or dying),
+ * -XEN_EINVAL (d dying or without a table), -XEN_EACCES, -XEN_ENOSPC.
+ */
+int evtchn_alloc_unbound_port(struct domain *d, struct domain *remote, evtchn_port_t *port);
 
 /* ---- vcpu_info (for everyone: the arch's event check, cli/sti) ------------ */
 
@@ -174,7 +206,7 @@ void runstate_register(struct vcpu *curr, struct vcpu *v, uint64_t addr);
 
 /* ---- between the event files (and their tests) ----------------------------- */
 
-/* The port's entry, or NULL when port >= EVTCHN_MAX_PORTS or no table. */
+/* The port's entry, or NULL when port >= d->event.max_ports or no table. */
 struct evtchn *evtchn_get(const struct domain *d, evtchn_port_t port);
 /* The vCPU a channel notifies. */
 struct vcpu *evtchn_notify_vcpu(struct domain *d, const struct evtchn *chn);
@@ -184,7 +216,19 @@ evtchn_port_t evtchn_find_free(const struct domain *d);
 void evtchn_commit_bind_virq(struct domain *d, evtchn_port_t port, struct vcpu *v,
 			     uint32_t virq);
 void evtchn_commit_bind_ipi(struct domain *d, evtchn_port_t port, struct vcpu *v);
+/* A free port of d offered to remote_dom, notifying vCPU 0. */
+void evtchn_commit_unbound(struct domain *d, evtchn_port_t port, domid_t remote_dom);
+/* Free port lport of ld joins rd's port rport, ECS_UNBOUND for ld; the
+ * new local port is raised (events sent before the bind were dropped). */
+void evtchn_commit_interdomain(struct domain *ld, evtchn_port_t lport, struct domain *rd,
+			       evtchn_port_t rport);
+/* A bound port becomes ECS_FREE; an interdomain peer's port reverts to
+ * ECS_UNBOUND naming d. */
 void evtchn_commit_close(struct domain *d, evtchn_port_t port);
+/* Every bound port of d, as evtchn_commit_close (reset, death). */
+void evtchn_close_all(struct domain *d);
+/* An IPI or interdomain port: raise it, or its peer's port. Nothing for
+ * a dying peer, or one whose notify vCPU does not exist yet. */
 void evtchn_commit_send(struct domain *d, evtchn_port_t port);
 
 /*

@@ -6,7 +6,12 @@
  * The rules (each has a test in tests/unit/test_mm*.c and is re-checked by
  * mm_check_invariants() after every step of fuzz/fuzz_mm.c):
  *  - A domain's page tables, descriptor pages and mappings only ever
- *    reference frames that domain owns (FRAME_GUEST, owner == d->id).
+ *    reference frames that domain owns (FRAME_GUEST, owner == d->id), with
+ *    one exception: an L1 entry may map another domain's frame while a live
+ *    maptrack entry of the domain records exactly (that L1, that slot, that
+ *    frame) (hv/grant.h). Such an entry holds the granter's references, is
+ *    never overwritten by mmu_update/ptwr (-EINVAL: unmap_grant_ref removes
+ *    it), and is revoked when its L1 loses its type.
  *  - A frame has one type at a time. type_count > 0 fixes the type; only
  *    when it falls to 0 may the frame take another. Getting a page-table
  *    type the first time validates every entry and takes the references the
@@ -30,6 +35,7 @@
 #ifndef HV_MM_H
 #define HV_MM_H
 
+#include <hv/grant.h>
 #include <hv/manifest.h>
 #include <hv/types.h>
 
@@ -83,6 +89,9 @@ struct mm_domain {
 	uint8_t held_count;
 	mfn_t held[MM_HELD_MAX];	/* WRITABLE references the hypervisor holds */
 	struct mm_vcpu vcpu[MM_MAX_VCPUS];
+	/* The grant table (hv/grant.h): its frames and the maptrack are the
+	 * only references a domain's tables may have across domains. */
+	struct gnttab_domain gnt;
 };
 
 /* ---- frames: ownership, references, types (mm_types.c) ------------------- */

@@ -154,6 +154,34 @@ struct evtchn_set_priority {
 _Static_assert(sizeof(struct evtchn_set_priority) == 8, "evtchn_set_priority ABI");
 
 /*
+ * The FIFO ABI's shared words: an event word per port in the event-array
+ * pages (expand_array), and a control block per vCPU (init_control).
+ */
+typedef uint32_t event_word_t;
+
+#define EVTCHN_FIFO_PRIORITY_MAX     0U	/* the most urgent queue */
+#define EVTCHN_FIFO_PRIORITY_DEFAULT 7U
+#define EVTCHN_FIFO_PRIORITY_MIN     15U
+#define EVTCHN_FIFO_MAX_QUEUES       (EVTCHN_FIFO_PRIORITY_MIN + 1U)
+
+/* Bits of an event word; the low LINK_BITS bits are the next port. */
+#define EVTCHN_FIFO_PENDING 31
+#define EVTCHN_FIFO_MASKED  30
+#define EVTCHN_FIFO_LINKED  29
+#define EVTCHN_FIFO_BUSY    28
+#define EVTCHN_FIFO_LINK_BITS 17
+#define EVTCHN_FIFO_LINK_MASK ((1U << EVTCHN_FIFO_LINK_BITS) - 1U)
+#define EVTCHN_FIFO_NR_CHANNELS (1U << EVTCHN_FIFO_LINK_BITS)
+
+/* Per vCPU, at init_control's offset: a ready bit per queue and its head. */
+struct evtchn_fifo_control_block {
+	uint32_t ready;
+	uint32_t _rsvd;
+	event_word_t head[EVTCHN_FIFO_MAX_QUEUES];
+};
+_Static_assert(sizeof(struct evtchn_fifo_control_block) == 72, "FIFO control block ABI");
+
+/*
  * SCHEDOP_poll's argument: block until one of nr_ports ports (an array at
  * the guest address ports) is pending, or until timeout (absolute system
  * time in ns; 0 = none). Xen defines it in sched.h next to the other

@@ -204,3 +204,177 @@ long rt_evtchn_status(evtchn_port_t port, struct evtchn_status *st)
 	st->port = port;
 	return hyp_event_channel_op(EVTCHNOP_status, st);
 }
+
+/* ---- FIFO event channels ---------------------------------------------------- */
+
+#define FIFO_CB_OFFSET 64U	/* anywhere 8-byte aligned in the page */
+
+static uint8_t fifo_cb_page[RT_PAGE_SIZE] __attribute__((aligned(RT_PAGE_SIZE)));
+static uint32_t fifo_array_page[RT_FIFO_PORTS] __attribute__((aligned(RT_PAGE_SIZE)));
+static evtchn_port_t fifo_head[EVTCHN_FIFO_MAX_QUEUES];	/* Linux's local heads */
+
+struct evtchn_fifo_control_block *rt_fifo_cb;
+volatile uint32_t *rt_fifo_words;
+
+uint64_t rt_image_mfn(const void *page)
+{
+	return rt_pfn_to_mfn(((uint64_t)page - RT_VIRT_BASE) >> 12);
+}
+
+long rt_fifo_init_control(uint64_t mfn, uint32_t offset, uint32_t vcpu, uint8_t *link_bits)
+{
+	struct evtchn_init_control ic = { .control_gfn = mfn, .offset = offset, .vcpu = vcpu };
+	long rc = hyp_event_channel_op(EVTCHNOP_init_control, &ic);
+
+	if (link_bits) {
+		*link_bits = ic.link_bits;
+	}
+	return rc;
+}
+
+long rt_fifo_expand_array(uint64_t mfn)
+{
+	struct evtchn_expand_array ea = { .array_gfn = mfn };
+
+	return hyp_event_channel_op(EVTCHNOP_expand_array, &ea);
+}
+
+long rt_fifo_set_priority(evtchn_port_t port, uint32_t priority)
+{
+	struct evtchn_set_priority sp = { .port = port, .priority = priority };
+
+	return hyp_event_channel_op(EVTCHNOP_set_priority, &sp);
+}
+
+long rt_evtchn_reset_self(void)
+{
+	struct evtchn_reset r = { .dom = DOMID_SELF };
+
+	return hyp_event_channel_op(EVTCHNOP_reset, &r);
+}
+
+static bool fifo_bit(evtchn_port_t port, unsigned int bit)
+{
+	return (__atomic_load_n(&rt_fifo_words[port], __ATOMIC_SEQ_CST) >> bit) & 1;
+}
+
+void rt_fifo_mask(evtchn_port_t port)
+{
+	if (port < RT_FIFO_PORTS) {
+		__atomic_fetch_or(&rt_fifo_words[port], 1U << EVTCHN_FIFO_MASKED, __ATOMIC_SEQ_CST);
+	}
+}
+
+bool rt_fifo_pending(evtchn_port_t port)
+{
+	return port < RT_FIFO_PORTS && fifo_bit(port, EVTCHN_FIFO_PENDING);
+}
+
+void rt_fifo_unmask(evtchn_port_t port)
+{
+	volatile uint32_t *w;
+	uint32_t old;
+
+	if (port >= RT_FIFO_PORTS) {
+		return;
+	}
+	w = &rt_fifo_words[port];
+	old = __atomic_load_n(w, __ATOMIC_SEQ_CST);
+	/* While the hypervisor holds it BUSY, or when pending, the hypercall
+	 * (which relinks a pending port); bounded retries otherwise. */
+	for (int i = 0; i < 64; i++) {
+		if (old & ((1U << EVTCHN_FIFO_PENDING) | (1U << EVTCHN_FIFO_BUSY))) {
+			break;
+		}
+		if (__atomic_compare_exchange_n(w, &old, old & ~(1U << EVTCHN_FIFO_MASKED), false,
+						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+			return;
+		}
+	}
+	rt_evtchn_unmask(port);
+}
+
+/* One event off queue q: unlink the head word (LINKED and LINK cleared in
+ * one compare-and-swap), move the local head on, handle it if pending and
+ * unmasked. Returns false once the queue is empty. */
+static bool fifo_consume_one(unsigned int q)
+{
+	evtchn_port_t port = fifo_head[q];
+	volatile uint32_t *w;
+	uint32_t old;
+
+	if (port == 0) {
+		port = __atomic_load_n(&rt_fifo_cb->head[q], __ATOMIC_SEQ_CST);
+	}
+	if (port == 0 || port >= RT_FIFO_PORTS) {
+		fifo_head[q] = 0;
+		return false;
+	}
+	w = &rt_fifo_words[port];
+	old = __atomic_load_n(w, __ATOMIC_SEQ_CST);
+	while (!__atomic_compare_exchange_n(w, &old,
+					    old & ~((1U << EVTCHN_FIFO_LINKED) | EVTCHN_FIFO_LINK_MASK),
+					    false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+	}
+	fifo_head[q] = old & EVTCHN_FIFO_LINK_MASK;
+	if ((old & (1U << EVTCHN_FIFO_PENDING)) && !(old & (1U << EVTCHN_FIFO_MASKED))) {
+		__atomic_fetch_and(w, ~(1U << EVTCHN_FIFO_PENDING), __ATOMIC_SEQ_CST);
+		if (port < RT_NR_PORTS) {
+			rt_port_events[port]++;
+			if (port_fns[port]) {
+				port_fns[port](port);
+			}
+		}
+	}
+	return fifo_head[q] != 0;
+}
+
+static void fifo_upcall(struct rt_regs *r)
+{
+	uint32_t ready;
+	unsigned int budget = 4 * RT_FIFO_PORTS;
+
+	(void)r;
+	rt_upcalls++;
+	vcpu_info->evtchn_upcall_pending = 0;
+	ready = __atomic_exchange_n(&rt_fifo_cb->ready, 0, __ATOMIC_SEQ_CST) & 0xffffU;
+	while (ready && budget--) {
+		unsigned int q = (unsigned int)__builtin_ctz(ready);
+
+		if (!fifo_consume_one(q)) {
+			ready &= ~(1U << q);
+		}
+		ready |= __atomic_exchange_n(&rt_fifo_cb->ready, 0, __ATOMIC_SEQ_CST) & 0xffffU;
+	}
+}
+
+long rt_fifo_init(uint8_t *link_bits)
+{
+	long rc;
+
+	rt_events_init();
+	for (unsigned int i = 0; i < RT_FIFO_PORTS; i++) {
+		fifo_array_page[i] = 1U << EVTCHN_FIFO_MASKED;
+	}
+	memset(fifo_cb_page, 0, sizeof(fifo_cb_page));
+	memset(fifo_head, 0, sizeof(fifo_head));
+	rt_fifo_cb = (struct evtchn_fifo_control_block *)(fifo_cb_page + FIFO_CB_OFFSET);
+	rt_fifo_words = fifo_array_page;
+	rc = rt_fifo_init_control(rt_image_mfn(fifo_cb_page), FIFO_CB_OFFSET, 0, link_bits);
+	if (rc) {
+		rt_fifo_cb = NULL;
+		rt_fifo_words = NULL;
+		return rc;
+	}
+	/* From here the hypervisor queues on FIFO; events arriving before the
+	 * page exists wait for it. */
+	rt_event_fn = fifo_upcall;
+	return rt_fifo_expand_array(rt_image_mfn(fifo_array_page));
+}
+
+void rt_fifo_off(void)
+{
+	rt_event_fn = upcall;
+	rt_fifo_cb = NULL;
+	rt_fifo_words = NULL;
+}

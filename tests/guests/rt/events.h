@@ -47,4 +47,39 @@ long rt_evtchn_unmask(evtchn_port_t port);
 long rt_evtchn_close(evtchn_port_t port);
 long rt_evtchn_status(evtchn_port_t port, struct evtchn_status *st);
 
+
+/* ---- FIFO event channels (EVTCHNOP_init_control and friends) --------------
+ * Xen's FIFO ABI, as Linux uses it: a control block for vCPU 0 (a ready bit
+ * and a head port per priority queue) and one event-array page (1024 event
+ * words) in page-aligned buffers of the image, registered by their machine
+ * frame. The FIFO upcall consumes the queues the way Linux does (most
+ * urgent queue first, unlinking each word, acking pending unmasked ports
+ * and calling the port's handler), bounded so a broken queue cannot hang
+ * the guest. Per-port counters and handlers are the 2-level ones. */
+
+#define RT_FIFO_PORTS 1024U	/* one event-array page */
+
+extern struct evtchn_fifo_control_block *rt_fifo_cb;
+extern volatile uint32_t *rt_fifo_words;
+
+/* Switch to FIFO: words masked, init_control on vCPU 0 (link_bits out),
+ * expand_array with the page, then the FIFO upcall. 0 or -errno (the
+ * runtime stays on 2-level then). */
+long rt_fifo_init(uint8_t *link_bits);
+/* Raw sub-ops, for tests of their errors. */
+long rt_fifo_init_control(uint64_t mfn, uint32_t offset, uint32_t vcpu, uint8_t *link_bits);
+long rt_fifo_expand_array(uint64_t mfn);
+long rt_fifo_set_priority(evtchn_port_t port, uint32_t priority);
+/* The machine frame behind a page of the image (for the raw sub-ops). */
+uint64_t rt_image_mfn(const void *page);
+/* Per-port bits in the event word. Unmask as Linux does: the hypercall
+ * when the port is pending (it must be linked), else a local clear. */
+void rt_fifo_mask(evtchn_port_t port);
+void rt_fifo_unmask(evtchn_port_t port);
+bool rt_fifo_pending(evtchn_port_t port);
+/* After EVTCHNOP_reset: back to the 2-level upcall, FIFO state forgotten. */
+void rt_fifo_off(void);
+/* EVTCHNOP_reset on DOMID_SELF. */
+long rt_evtchn_reset_self(void);
+
 #endif /* GUEST_RT_EVENTS_H */

@@ -147,4 +147,32 @@ static inline long hyp_mmuext1(unsigned int cmd, uint64_t arg1)
 	return hyp_mmuext_op(&op, 1, NULL, DOMID_SELF);
 }
 
+/* grant_table_op (hypercall 20): cmd, a guest pointer to `count` op
+ * structs of public/grant_table.h. Returns 0 or -errno; each op carries
+ * its own GNTST_* status. */
+static inline long hyp_grant_table_op(unsigned int cmd, void *uop, unsigned int count)
+{
+	return HC(__HYPERVISOR_grant_table_op, cmd, uop, count, 0);
+}
+
+/* event_channel_op alloc_unbound / bind_interdomain for a pair of guests. */
+static inline long hyp_evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port)
+{
+	struct evtchn_alloc_unbound a = { .dom = DOMID_SELF, .remote_dom = remote };
+	long rc = hyp_event_channel_op(EVTCHNOP_alloc_unbound, &a);
+
+	*port = a.port;
+	return rc;
+}
+
+static inline long hyp_evtchn_bind_interdomain(domid_t remote, evtchn_port_t rport,
+					       evtchn_port_t *local)
+{
+	struct evtchn_bind_interdomain b = { .remote_dom = remote, .remote_port = rport };
+	long rc = hyp_event_channel_op(EVTCHNOP_bind_interdomain, &b);
+
+	*local = b.local_port;
+	return rc;
+}
+
 #endif /* GUEST_RT_HYP_H */
