@@ -1,7 +1,8 @@
 /*
  * What every fuzz harness shares: libFuzzer's entry point (also what the
  * AFL++ driver calls) and check(), which stops on a broken invariant with a
- * trap both fuzzers report as a crash, sanitizers or not.
+ * trap both fuzzers report as a crash, sanitizers or not, and the marks
+ * that keep the harness's own checking code out of coverage feedback.
  */
 #ifndef FUZZ_FUZZ_H
 #define FUZZ_FUZZ_H
@@ -17,5 +18,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 			__builtin_trap();  \
 		}                          \
 	} while (0)
+
+/* Checks are the harness's, not code under test: no coverage feedback
+ * from their loops (it would only slow the fuzzer down), ASan stays on. */
+#if defined(__clang__)
+#define harness_only __attribute__((no_sanitize("coverage"), noinline))
+#define harness_inline __attribute__((no_sanitize("coverage"))) inline
+#else
+#define harness_only __attribute__((noinline))
+#define harness_inline inline
+#endif
 
 #endif

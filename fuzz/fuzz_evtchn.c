@@ -49,20 +49,16 @@
 #include <public/sched.h>
 
 #include "fuzz.h"
+#include "fuzz_evtchn_world.h"
 
 #define NR_FRAMES  80
-#define ARG_VA     0x10000000ULL
-#define ARG_LEN    0x1000
 #define STEP_BYTES 8
 #define MAX_STEPS  512
 #define NR_DOMS    3
 
-static uint8_t arg_buf[ARG_LEN] __attribute__((aligned(64)));
 static uint8_t ro_buf[64] __attribute__((aligned(64)));
-static struct vcpu idle;
 static struct domain *doms[NR_DOMS];
 static mfn_t spare[NR_DOMS][2];	/* guest frames each domain may register */
-static uint64_t free_base;		/* free frames before the domains */
 static uint32_t mm_scratch[2 * NR_FRAMES];
 
 /* The program, and how far it has run (steps also run while a vCPU
@@ -86,31 +82,11 @@ static const struct {
 
 static struct domain *make_domain(unsigned int k)
 {
-	struct domain *d = domain_alloc(dom_conf[k].name);
-	unsigned int nvcpus = dom_conf[k].nvcpus;
+	struct domain *d = fuzz_evtchn_domain(dom_conf[k].name, dom_conf[k].nvcpus,
+					      dom_conf[k].max_ports);
 
-	check(d != NULL);
 	check(d->id == k + 1);	/* the slot, and the id, of the one before */
-	mm_domain_init(d);
-	d->event.max_ports = dom_conf[k].max_ports;
-	d->shared_info_mfn = frame_alloc(FRAME_GUEST, d->id);
-	check(mfn_x(d->shared_info_mfn) != INVALID_MFN_RAW);
-	d->shared_info = arch_frame_map(d->shared_info_mfn);
-	memset(d->shared_info, 0, PAGE_SIZE);
-	check(evtchn_domain_init(d) == 0);
-	for (unsigned int i = 0; i < nvcpus; i++) {
-		struct vcpu *v = &d->vcpus[i];
-
-		v->id = i;
-		v->domain = d;
-		v->state = VCPU_RUNNABLE;
-		d->vcpu_count = i + 1;
-		evtchn_vcpu_init(v);
-		sched_add(v);
-	}
-	d->vcpus_alive = nvcpus;
 	d->privileged = dom_conf[k].privileged;
-	d->state = DOM_RUNNING;
 	for (unsigned int j = 0; j < 2; j++) {
 		spare[k][j] = frame_alloc(FRAME_GUEST, d->id);
 		check(mfn_x(spare[k][j]) != INVALID_MFN_RAW);
@@ -122,28 +98,13 @@ static struct domain *make_domain(unsigned int k)
 /* The reaper's work for a domain none of whose vCPUs is on a stack. */
 static void free_domain(struct domain *d)
 {
-	for (unsigned int j = 0; j < d->vcpu_count; j++) {
-		sched_remove(&d->vcpus[j]);
-	}
-	evtchn_domain_destroy(d);
-	mm_domain_teardown(d);
-	domain_free_unstarted(d);
+	evtchn_test_domain_free(d);
 }
 
 static void world_init(void)
 {
-	fake_machine_boot(NR_FRAMES, 8);
-	fake_tsc_reset();
-	fake_timer_records_reset();
-	check(xsm_init(XSM_MODULE_DUMMY) == 0);
-	memset(&idle, 0, sizeof(idle));
-	check(arch_idle_vcpu_create(&idle) == 0);
-	sched_init(&idle);
-	memset(arg_buf, 0, sizeof(arg_buf));
-	fake_guest_map(ARG_VA, arg_buf, sizeof(arg_buf));
+	fuzz_evtchn_world_boot(NR_FRAMES);
 	fake_guest_map_ro(ARG_VA + 0x10000, ro_buf, sizeof(ro_buf));
-	fake_time_set(1000000000ULL);
-	free_base = frame_free_count();
 	memset(busy, 0, sizeof(busy));
 	for (unsigned int k = 0; k < NR_DOMS; k++) {
 		doms[k] = make_domain(k);
@@ -155,26 +116,10 @@ static void world_fini(void)
 	for (unsigned int i = 0; i < NR_DOMS; i++) {
 		free_domain(doms[i]);
 	}
-	/* The scheduler's slice timer goes with the scheduler. */
-	sched_init(&idle);
-	check(timer_next_deadline() == 0);
-	check(frame_free_count() == free_base);
-	arch_vcpu_destroy(&idle);
-	fake_switch_reset();
-	fake_machine_fini();
+	fuzz_evtchn_world_fini();
 }
 
 /* ---- invariants ---------------------------------------------------------------- */
-
-/* The checks are the harness's, not code under test: no coverage feedback
- * from their loops (it would only slow the fuzzer down), ASan stays on. */
-#if defined(__clang__)
-#define harness_only __attribute__((no_sanitize("coverage"), noinline))
-#define harness_inline __attribute__((no_sanitize("coverage"))) inline
-#else
-#define harness_only __attribute__((noinline))
-#define harness_inline inline
-#endif
 
 harness_inline static bool bit(const uint64_t *words, unsigned int n)
 {

@@ -39,21 +39,18 @@
 #include <public/errno.h>
 
 #include "fuzz.h"
+#include "fuzz_evtchn_world.h"
+#include "test_fifo_guest.h"
 
 #define NR_FRAMES  96
-#define ARG_VA     0x10000000ULL
-#define ARG_LEN    0x1000
 #define STEP_BYTES 8
 #define MAX_STEPS  512
 #define NR_POOL    8	/* A's frames the program may register */
 #define NR_CANARY  4	/* A's frames it never registers */
 #define CANARY     0xa5U
 
-static uint8_t arg_buf[ARG_LEN] __attribute__((aligned(64)));
-static struct vcpu idle;
 static struct domain *da, *db;
 static mfn_t pool[NR_POOL], canary_a[NR_CANARY], canary_b;
-static uint64_t free_base;
 
 /* What the guest knows it registered (its own bookkeeping, as Linux's). */
 static struct {
@@ -63,33 +60,6 @@ static struct {
 	evtchn_port_t head[2][EVTCHN_FIFO_MAX_QUEUES];
 	bool dirty;	/* wrote its words behind the hypervisor's back */
 } g;
-
-static struct domain *make_domain(const char *name, unsigned int nvcpus, uint32_t max_ports)
-{
-	struct domain *d = domain_alloc(name);
-
-	check(d != NULL);
-	mm_domain_init(d);
-	d->event.max_ports = max_ports;
-	d->shared_info_mfn = frame_alloc(FRAME_GUEST, d->id);
-	check(mfn_x(d->shared_info_mfn) != INVALID_MFN_RAW);
-	d->shared_info = arch_frame_map(d->shared_info_mfn);
-	memset(d->shared_info, 0, PAGE_SIZE);
-	check(evtchn_domain_init(d) == 0);
-	for (unsigned int i = 0; i < nvcpus; i++) {
-		struct vcpu *v = &d->vcpus[i];
-
-		v->id = i;
-		v->domain = d;
-		v->state = VCPU_RUNNABLE;
-		d->vcpu_count = i + 1;
-		evtchn_vcpu_init(v);
-		sched_add(v);
-	}
-	d->vcpus_alive = nvcpus;
-	d->state = DOM_RUNNING;
-	return d;
-}
 
 static mfn_t frame_of(struct domain *d, uint8_t fill)
 {
@@ -102,19 +72,9 @@ static mfn_t frame_of(struct domain *d, uint8_t fill)
 
 static void world_init(void)
 {
-	fake_machine_boot(NR_FRAMES, 8);
-	fake_tsc_reset();
-	fake_timer_records_reset();
-	check(xsm_init(XSM_MODULE_DUMMY) == 0);
-	memset(&idle, 0, sizeof(idle));
-	check(arch_idle_vcpu_create(&idle) == 0);
-	sched_init(&idle);
-	memset(arg_buf, 0, sizeof(arg_buf));
-	fake_guest_map(ARG_VA, arg_buf, sizeof(arg_buf));
-	fake_time_set(1000000000ULL);
-	free_base = frame_free_count();
-	da = make_domain("a", 2, EVTCHN_MAX_PORTS);
-	db = make_domain("b", 1, 0);
+	fuzz_evtchn_world_boot(NR_FRAMES);
+	da = fuzz_evtchn_domain("a", 2, EVTCHN_MAX_PORTS);
+	db = fuzz_evtchn_domain("b", 1, 0);
 	for (unsigned int i = 0; i < NR_POOL; i++) {
 		pool[i] = frame_of(da, 0);
 	}
@@ -130,30 +90,15 @@ static void world_fini(void)
 	struct domain *doms[2] = { da, db };
 
 	for (unsigned int i = 0; i < 2; i++) {
-		for (unsigned int j = 0; j < doms[i]->vcpu_count; j++) {
-			sched_remove(&doms[i]->vcpus[j]);
-		}
+		/* The FIFO state first, to see it let go of every frame. */
 		evtchn_fifo_destroy(doms[i]);
 		check(doms[i]->mm.held_count == 0);
-		evtchn_domain_destroy(doms[i]);
-		mm_domain_teardown(doms[i]);
-		domain_free_unstarted(doms[i]);
+		evtchn_test_domain_free(doms[i]);
 	}
-	sched_init(&idle);
-	check(timer_next_deadline() == 0);
-	check(frame_free_count() == free_base);
-	arch_vcpu_destroy(&idle);
-	fake_switch_reset();
-	fake_machine_fini();
+	fuzz_evtchn_world_fini();
 }
 
 /* ---- invariants ---------------------------------------------------------------- */
-
-#if defined(__clang__)
-#define harness_only __attribute__((no_sanitize("coverage"), noinline))
-#else
-#define harness_only __attribute__((noinline))
-#endif
 
 harness_only static void check_canary(mfn_t m)
 {
@@ -320,12 +265,7 @@ static void guest_upcall(struct vcpu *v)
 			g.head[v->id][q] = 0;
 			continue;
 		}
-		old = __atomic_load_n(w, __ATOMIC_SEQ_CST);
-		while (!__atomic_compare_exchange_n(w, &old,
-						    old & ~((1U << EVTCHN_FIFO_LINKED) |
-							    EVTCHN_FIFO_LINK_MASK),
-						    false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
-		}
+		old = fifo_guest_unlink(w);
 		g.head[v->id][q] = old & EVTCHN_FIFO_LINK_MASK;
 		if (g.head[v->id][q] == 0) {
 			ready &= ~(1U << q);

@@ -37,8 +37,9 @@
 #include <xsm/hooks.h>
 
 #include "hv/common/gnttab_priv.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
+#include "fuzz_input.h"
+#include "fuzz_mm_world.h"
 
 #define NR_DOMS     3
 #define POOL        16
@@ -61,30 +62,6 @@ static struct fdom doms[NR_DOMS];
 static uint8_t gbuf[GBUF_SIZE];
 static uint32_t scratch[2 * NR_FRAMES];
 static uint64_t free_at_start;
-
-struct input {
-	const uint8_t *p;
-	size_t left;
-};
-
-static uint8_t u8(struct input *in)
-{
-	if (in->left == 0) {
-		return 0;
-	}
-	in->left--;
-	return *in->p++;
-}
-
-static uint16_t u16(struct input *in)
-{
-	return (uint16_t)(u8(in) | (u8(in) << 8));
-}
-
-static uint32_t u32(struct input *in)
-{
-	return (uint32_t)u16(in) | ((uint32_t)u16(in) << 16);
-}
 
 static void die(const char *what, const char *why)
 {
@@ -411,7 +388,7 @@ static void kill(struct fdom *self)
 
 static void make_dom(struct fdom *fd)
 {
-	struct domain *d = domain_alloc("g");
+	struct domain *d = fuzz_mm_domain("g", fd->pool, POOL);
 	uint64_t *l1;
 
 	if (d == NULL) {
@@ -419,23 +396,10 @@ static void make_dom(struct fdom *fd)
 	}
 	fd->d = d;
 	fd->id = d->id;
-	d->state = DOM_RUNNING;
-	d->vcpus[0].id = 0;
-	d->vcpus[0].domain = d;
-	pv_vcpu_init(&d->vcpus[0].pv);
-	d->vcpu_count = 1;
-	mm_domain_init(d);
-	for (unsigned int j = 0; j < POOL; j++) {
-		fd->pool[j] = frame_alloc(FRAME_GUEST, d->id);
-		memset(arch_frame_map(fd->pool[j]), 0, PAGE_SIZE);
-	}
 	if (gnttab_domain_init(d, 2, MAPTRACK) != 0) {
 		die("setup", "grant table");
 	}
-	((uint64_t *)arch_frame_map(fd->pool[0]))[0] = pte_make(fd->pool[1], TABLE_FLAGS);
-	((uint64_t *)arch_frame_map(fd->pool[1]))[0] = pte_make(fd->pool[2], TABLE_FLAGS);
-	fd->l2e = pte_make(fd->pool[3], TABLE_FLAGS);
-	((uint64_t *)arch_frame_map(fd->pool[2]))[0] = fd->l2e;
+	fd->l2e = fuzz_mm_link_tree(fd->pool, TABLE_FLAGS);
 	l1 = arch_frame_map(fd->pool[3]);
 	l1[3] = pte_make(fd->pool[3], _PAGE_PRESENT | _PAGE_USER);
 	l1[4] = pte_make(fd->pool[8], TABLE_FLAGS);
@@ -450,13 +414,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct input in = { data, size };
 	unsigned int ops = 0;
 
-	fake_machine_boot(NR_FRAMES, HV_FRAMES);
-	fake_mm_reset();
+	fuzz_mm_world_boot(NR_FRAMES, HV_FRAMES, GBUF_VA, gbuf, sizeof(gbuf));
 	if (xsm_init(XSM_MODULE_DUMMY) != 0) {
 		die("setup", "xsm");
 	}
-	fake_guest_map(GBUF_VA, gbuf, sizeof(gbuf));
-	memset(gbuf, 0, sizeof(gbuf));
 	free_at_start = frame_free_count();
 	for (unsigned int i = 0; i < NR_DOMS; i++) {
 		make_dom(&doms[i]);

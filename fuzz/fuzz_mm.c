@@ -29,7 +29,9 @@
 #include <public/mmu.h>
 #include <public/xen.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
+#include "fuzz_input.h"
+#include "fuzz_mm_world.h"
 
 #define NR_DOMS     3
 #define POOL        20
@@ -47,35 +49,6 @@ struct fdom {
 static struct fdom doms[NR_DOMS];
 static uint8_t gbuf[GBUF_SIZE];
 static uint32_t scratch[2 * NR_FRAMES];
-
-struct input {
-	const uint8_t *p;
-	size_t left;
-};
-
-static uint8_t u8(struct input *in)
-{
-	if (in->left == 0) {
-		return 0;
-	}
-	in->left--;
-	return *in->p++;
-}
-
-static uint16_t u16(struct input *in)
-{
-	return (uint16_t)(u8(in) | (u8(in) << 8));
-}
-
-static uint64_t u64(struct input *in)
-{
-	uint64_t v = 0;
-
-	for (unsigned int i = 0; i < 8; i++) {
-		v |= (uint64_t)u8(in) << (8 * i);
-	}
-	return v;
-}
 
 static void die(const char *what, const char *why)
 {
@@ -348,9 +321,7 @@ static bool seed_tree(unsigned int self, uint8_t shape)
 			return false;
 		}
 	}
-	((uint64_t *)arch_frame_map(fd->pool[0]))[0] = pte_make(fd->pool[1], table);
-	((uint64_t *)arch_frame_map(fd->pool[1]))[0] = pte_make(fd->pool[2], table);
-	((uint64_t *)arch_frame_map(fd->pool[2]))[0] = pte_make(fd->pool[3], table);
+	(void)fuzz_mm_link_tree(fd->pool, table);
 	for (unsigned int i = 0; i < 4; i++) {
 		l1[i] = pte_make(fd->pool[i], _PAGE_PRESENT | _PAGE_USER);	/* table views */
 	}
@@ -365,28 +336,15 @@ static bool seed_tree(unsigned int self, uint8_t shape)
 
 static void setup(uint8_t shape)
 {
-	fake_machine_boot(NR_FRAMES, HV_FRAMES);
-	fake_mm_reset();
-	fake_guest_map(GBUF_VA, gbuf, sizeof(gbuf));
-	memset(gbuf, 0, sizeof(gbuf));
+	fuzz_mm_world_boot(NR_FRAMES, HV_FRAMES, GBUF_VA, gbuf, sizeof(gbuf));
 	memset(gbuf + 3000, 0xff, 8);	/* a vCPU mask */
 	for (unsigned int i = 0; i < NR_DOMS; i++) {
-		struct domain *d = domain_alloc("f");
+		struct domain *d = fuzz_mm_domain("f", doms[i].pool, POOL);
 
 		if (d == NULL) {
 			die("setup", "no domain slot");
 		}
 		doms[i].d = d;
-		d->state = DOM_RUNNING;
-		d->vcpus[0].id = 0;
-		d->vcpus[0].domain = d;
-		pv_vcpu_init(&d->vcpus[0].pv);
-		d->vcpu_count = 1;
-		mm_domain_init(d);
-		for (unsigned int j = 0; j < POOL; j++) {
-			doms[i].pool[j] = frame_alloc(FRAME_GUEST, d->id);
-			memset(arch_frame_map(doms[i].pool[j]), 0, PAGE_SIZE);
-		}
 		/* The last pool frame plays shared_info. */
 		d->shared_info_mfn = doms[i].pool[POOL - 1];
 		if ((shape & (1U << (4 + i))) && !seed_tree(i, shape)) {

@@ -80,15 +80,46 @@ static struct domain *any_domain(struct vcpu *curr, domid_t dom)
 	return d == NULL || d->state == DOM_DYING ? NULL : d;
 }
 
-static int setup_status(struct vcpu *curr, const struct gnttab_setup_table *op)
+enum target_check { CHECK_SETUP, CHECK_QUERY };
+
+/*
+ * The domain a single-op sub-op names, asked of XSM before anything about
+ * it is looked at (a denial does not tell whether it has a grant table).
+ * GNTST_okay with *out set, or the op's status.
+ */
+static int decode_target(struct vcpu *curr, domid_t dom, enum target_check check,
+			 struct domain **out)
 {
-	struct domain *d = any_domain(curr, op->dom);
+	struct domain *d = any_domain(curr, dom);
+	int rc;
 
 	if (d == NULL) {
 		return GNTST_bad_domain;
 	}
-	if (xsm_grant_setup(curr->domain, d) != 0) {
+	rc = check == CHECK_SETUP ? xsm_grant_setup(curr->domain, d)
+				  : xsm_grant_query_size(curr->domain, d);
+	if (rc != 0) {
 		return GNTST_permission_denied;
+	}
+	*out = d;
+	return GNTST_okay;
+}
+
+/* Write back only the op's status field (the rest is input). */
+static int64_t status_out(struct vcpu *curr, uint64_t uop, size_t status_off, int16_t status)
+{
+	return copy_to_guest(curr, guest_ptr(uop + status_off), &status, sizeof(status)) != 0
+		       ? -XEN_EFAULT
+		       : 0;
+}
+
+static int setup_status(struct vcpu *curr, const struct gnttab_setup_table *op)
+{
+	struct domain *d = NULL;
+	int st = decode_target(curr, op->dom, CHECK_SETUP, &d);
+
+	if (st != GNTST_okay) {
+		return st;
 	}
 	if (!d->mm.gnt.ready) {
 		return GNTST_bad_domain;
@@ -118,17 +149,14 @@ static int64_t setup_table(struct vcpu *curr, uint64_t uop, uint32_t count)
 	    !guest_range_ok(op.frame_list, (size_t)op.nr_frames * 8)) {
 		return -XEN_EFAULT;
 	}
-	op.status = (int16_t)setup_status(curr, &op);
-	return copy_to_guest(curr, guest_ptr(uop + offsetof(struct gnttab_setup_table, status)),
-			     &op.status, sizeof(op.status)) != 0
-		       ? -XEN_EFAULT
-		       : 0;
+	return status_out(curr, uop, offsetof(struct gnttab_setup_table, status),
+			  (int16_t)setup_status(curr, &op));
 }
 
 static int64_t query_size(struct vcpu *curr, uint64_t uop, uint32_t count)
 {
 	struct gnttab_query_size op;
-	struct domain *d;
+	struct domain *d = NULL;
 
 	if (count != 1) {
 		return -XEN_EINVAL;
@@ -136,17 +164,13 @@ static int64_t query_size(struct vcpu *curr, uint64_t uop, uint32_t count)
 	if (copy_from_guest(curr, &op, guest_ptr(uop), sizeof(op)) != 0) {
 		return -XEN_EFAULT;
 	}
-	d = any_domain(curr, op.dom);
-	if (d == NULL) {
+	op.status = (int16_t)decode_target(curr, op.dom, CHECK_QUERY, &d);
+	if (op.status == GNTST_okay && !d->mm.gnt.ready) {
 		op.status = GNTST_bad_domain;
-	} else if (xsm_grant_query_size(curr->domain, d) != 0) {
-		op.status = GNTST_permission_denied;
-	} else if (!d->mm.gnt.ready) {
-		op.status = GNTST_bad_domain;
-	} else {
+	}
+	if (op.status == GNTST_okay) {
 		op.nr_frames = d->mm.gnt.nr_frames;
 		op.max_nr_frames = d->mm.gnt.max_frames;
-		op.status = GNTST_okay;
 	}
 	return copy_to_guest(curr, guest_ptr(uop), &op, sizeof(op)) != 0 ? -XEN_EFAULT : 0;
 }
@@ -191,7 +215,8 @@ static int64_t get_version(struct vcpu *curr, uint64_t uop)
 static int64_t get_status_frames(struct vcpu *curr, uint64_t uop, uint32_t count)
 {
 	struct gnttab_get_status_frames op;
-	struct domain *d;
+	struct domain *d = NULL;
+	int st;
 
 	if (count != 1) {
 		return -XEN_EINVAL;
@@ -199,19 +224,12 @@ static int64_t get_status_frames(struct vcpu *curr, uint64_t uop, uint32_t count
 	if (copy_from_guest(curr, &op, guest_ptr(uop), sizeof(op)) != 0) {
 		return -XEN_EFAULT;
 	}
-	d = any_domain(curr, op.dom);
-	if (d == NULL) {
-		op.status = GNTST_bad_domain;
-	} else if (xsm_grant_setup(curr->domain, d) != 0) {
-		op.status = GNTST_permission_denied;
-	} else {
-		/* Version 1 has no status frames: asking for any is an error. */
-		op.status = op.nr_frames > 0 ? GNTST_general_error : GNTST_okay;
+	st = decode_target(curr, op.dom, CHECK_SETUP, &d);
+	/* Version 1 has no status frames: asking for any is an error. */
+	if (st == GNTST_okay && op.nr_frames > 0) {
+		st = GNTST_general_error;
 	}
-	return copy_to_guest(curr, guest_ptr(uop + offsetof(struct gnttab_get_status_frames, status)),
-			     &op.status, sizeof(op.status)) != 0
-		       ? -XEN_EFAULT
-		       : 0;
+	return status_out(curr, uop, offsetof(struct gnttab_get_status_frames, status), (int16_t)st);
 }
 
 int64_t do_grant_table_op(struct vcpu *curr, const struct hypercall_args *args)

@@ -24,6 +24,8 @@
 #include "traps.h"
 #include "user.h"
 
+#include "bench_report.h"
+
 const char guest_image[] = "bench";
 
 #define MAX_RUNS 1024
@@ -31,28 +33,6 @@ const char guest_image[] = "bench";
 
 static uint64_t samples[MAX_RUNS];
 static unsigned int runs;
-
-static void sort(uint64_t *v, unsigned int n)
-{
-	for (unsigned int i = 1; i < n; i++) {
-		uint64_t x = v[i];
-		unsigned int j = i;
-
-		while (j > 0 && v[j - 1] > x) {
-			v[j] = v[j - 1];
-			j--;
-		}
-		v[j] = x;
-	}
-}
-
-static void report(const char *name, uint64_t *v, unsigned int n, unsigned int divisor)
-{
-	sort(v, n);
-	rt_printf("MOAT-BENCH %s %lu min=%lu n=%u guest=%s\n", name,
-		  (unsigned long)(v[n / 2] / divisor), (unsigned long)(v[0] / divisor), n,
-		  rt_guest_name);
-}
 
 /* Time fn() `runs` times after a warm-up; fn returns false on failure. */
 static bool measure(const char *name, bool (*fn)(void))
@@ -73,7 +53,7 @@ static bool measure(const char *name, bool (*fn)(void))
 			return false;
 		}
 	}
-	report(name, samples, runs, 1);
+	(void)bench_report(name, samples, runs, 1);
 	return true;
 }
 
@@ -223,7 +203,7 @@ void guest_main(void)
 	v = rt_user_run(bench_user, (uint64_t)user_samples, X86_EFLAGS_IF);
 	if (test_check(v == 0x600d, "syscall_bounce_ran", "exit 0x%lx", (unsigned long)v)) {
 		memcpy(samples, user_samples, runs * sizeof(samples[0]));
-		report("syscall_bounce", samples, runs, 1);
+		(void)bench_report("syscall_bounce", samples, runs, 1);
 	}
 	measure("mmu_update", op_mmu_update);
 	measure("ptwr_write", op_ptwr_write);
@@ -240,7 +220,7 @@ void guest_main(void)
 			hyp_sched_op(SCHEDOP_yield, NULL);
 			samples[i] = rdtsc() - t0;
 		}
-		report("domain_switch", samples, runs, 2);
+		(void)bench_report("domain_switch", samples, runs, 2);
 	}
 	rt_events_mask(1);
 	rt_unmap(rt_window(RT_WIN_TEST));

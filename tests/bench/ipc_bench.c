@@ -31,6 +31,8 @@
 #include "time.h"
 #include "traps.h"
 
+#include "bench_report.h"
+
 const char guest_image[] = "ipc_bench";
 
 #define MAX_RUNS 1024
@@ -43,26 +45,9 @@ static uint64_t samples[MAX_RUNS];
 static uint8_t buf_a[PAGES * RT_PAGE_SIZE] __attribute__((aligned(4096)));
 static uint8_t buf_b[PAGES * RT_PAGE_SIZE] __attribute__((aligned(4096)));
 
-static void sort(uint64_t *v, unsigned int n)
-{
-	for (unsigned int i = 1; i < n; i++) {
-		uint64_t x = v[i];
-		unsigned int j = i;
-
-		while (j > 0 && v[j - 1] > x) {
-			v[j] = v[j - 1];
-			j--;
-		}
-		v[j] = x;
-	}
-}
-
 static uint64_t report(const char *name, unsigned int n)
 {
-	sort(samples, n);
-	rt_printf("MOAT-BENCH %s %lu min=%lu n=%u guest=%s\n", name, (unsigned long)samples[n / 2],
-		  (unsigned long)samples[0], n, rt_guest_name);
-	return samples[n / 2];
+	return bench_report(name, samples, n, 1);
 }
 
 /* Wait for our port with poll; false on a timeout. */

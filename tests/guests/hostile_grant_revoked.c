@@ -21,6 +21,7 @@
  */
 #include "hostile.h"
 #include "grant.h"
+#include "grant_copy.h"
 #include "ipc.h"
 
 const char guest_image[] = "hostile_grant_revoked";
@@ -149,23 +150,9 @@ static void mapper(domid_t peer)
 		}
 	}
 	for (unsigned int dir = 0; dir < 2; dir++) {
-		struct gnttab_copy op = { 0 };
+		struct gnttab_copy op = dir == 0 ? op_gref_to_frame(peer, REF_P, 0, ml, 0, 64)
+						 : op_frame_to_gref(ml, 0, peer, REF_P, 8, 64);
 
-		if (dir == 0) {
-			op.source.u.ref = REF_P;
-			op.source.domid = peer;
-			op.dest.u.gmfn = ml;
-			op.dest.domid = DOMID_SELF;
-			op.flags = GNTCOPY_source_gref;
-		} else {
-			op.source.u.gmfn = ml;
-			op.source.domid = DOMID_SELF;
-			op.dest.u.ref = REF_P;
-			op.dest.domid = peer;
-			op.dest.offset = 8;
-			op.flags = GNTCOPY_dest_gref;
-		}
-		op.len = 64;
 		st = rt_gnt_copy(&op, &rc);
 		if (rc != 0 || st != GNTST_general_error) {
 			wrong++;

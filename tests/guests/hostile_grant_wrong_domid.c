@@ -14,6 +14,7 @@
  */
 #include "hostile.h"
 #include "grant.h"
+#include "grant_copy.h"
 
 const char guest_image[] = "hostile_grant_wrong_domid";
 
@@ -60,21 +61,8 @@ void guest_main(void)
 			}
 		}
 		for (unsigned int dir = 0; dir < 2 && !gone; dir++) {
-			memset(&op, 0, sizeof(op));
-			if (dir == 0) {
-				op.source.u.ref = ref;
-				op.source.domid = target;
-				op.dest.u.gmfn = mfn;
-				op.dest.domid = DOMID_SELF;
-				op.flags = GNTCOPY_source_gref;
-			} else {
-				op.source.u.gmfn = mfn;
-				op.source.domid = DOMID_SELF;
-				op.dest.u.ref = ref;
-				op.dest.domid = target;
-				op.flags = GNTCOPY_dest_gref;
-			}
-			op.len = 256;
+			op = dir == 0 ? op_gref_to_frame(target, ref, 0, mfn, 0, 256)
+				      : op_frame_to_gref(mfn, 0, target, ref, 0, 256);
 			st = rt_gnt_copy(&op, &rc);
 			tried++;
 			if (rc != 0 || st != GNTST_general_error) {

@@ -114,6 +114,19 @@ static inline bool ipc_response_ok(const struct ipc_msg *m, uint32_t seq)
 	       m->w[1] == want.w[1] && m->w[2] == want.w[2];
 }
 
+/* expect=pass|denied|revoked|readonly into buf (left as it is when the
+ * key is absent); false, with a FAIL line, for any other word. */
+static inline bool ipc_expect_get(char *buf, size_t size)
+{
+	cmdline_get("expect", buf, size);
+	if (strcmp(buf, "pass") != 0 && strcmp(buf, "denied") != 0 && strcmp(buf, "revoked") != 0 &&
+	    strcmp(buf, "readonly") != 0) {
+		test_fail("args", "expect=%s: want pass, denied, revoked or readonly", buf);
+		return false;
+	}
+	return true;
+}
+
 /*
  * Wait for the port (or the timeout, in ns from now) with sched_op poll,
  * events masked at the vCPU: the pending bit is the only state. Clears it

@@ -289,10 +289,7 @@ void guest_main(void)
 	int16_t st;
 	long rc;
 
-	cmdline_get("expect", expect, sizeof(expect));
-	if (!expecting("pass") && !expecting("denied") && !expecting("revoked") &&
-	    !expecting("readonly")) {
-		test_fail("args", "expect=%s: want pass, denied, revoked or readonly", expect);
+	if (!ipc_expect_get(expect, sizeof(expect))) {
 		return;
 	}
 	rc = rt_traps_init();

@@ -38,6 +38,7 @@
  */
 #include "ipc.h"
 #include "hostile.h"
+#include "grant_copy.h"
 
 const char guest_image[] = "ipc_copy";
 
@@ -179,38 +180,6 @@ static void granter(domid_t peer, domid_t other, uint64_t wait)
 /* ---- copier ------------------------------------------------------------- */
 
 static unsigned int cases, refused_ok;
-
-static struct gnttab_copy op_gref_to_frame(domid_t dom, grant_ref_t ref, uint16_t soff,
-					   uint64_t mfn, uint16_t doff, uint16_t len)
-{
-	struct gnttab_copy op = { 0 };
-
-	op.source.u.ref = ref;
-	op.source.domid = dom;
-	op.source.offset = soff;
-	op.dest.u.gmfn = mfn;
-	op.dest.domid = DOMID_SELF;
-	op.dest.offset = doff;
-	op.len = len;
-	op.flags = GNTCOPY_source_gref;
-	return op;
-}
-
-static struct gnttab_copy op_frame_to_gref(uint64_t mfn, uint16_t soff, domid_t dom,
-					   grant_ref_t ref, uint16_t doff, uint16_t len)
-{
-	struct gnttab_copy op = { 0 };
-
-	op.source.u.gmfn = mfn;
-	op.source.domid = DOMID_SELF;
-	op.source.offset = soff;
-	op.dest.u.ref = ref;
-	op.dest.domid = dom;
-	op.dest.offset = doff;
-	op.len = len;
-	op.flags = GNTCOPY_dest_gref;
-	return op;
-}
 
 static void expect_status(const char *check, struct gnttab_copy op, int16_t want,
 			  const char *what)

@@ -241,10 +241,7 @@ void guest_main(void)
 	die_after = (uint32_t)cmdline_get_u64("die_after", 0);
 	long rc;
 
-	cmdline_get("expect", expect, sizeof(expect));
-	if (!expecting("pass") && !expecting("denied") && !expecting("revoked") &&
-	    !expecting("readonly")) {
-		test_fail("args", "expect=%s: want pass, denied, revoked or readonly", expect);
+	if (!ipc_expect_get(expect, sizeof(expect))) {
 		return;
 	}
 	if (expecting("revoked")) {

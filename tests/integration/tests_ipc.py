@@ -99,6 +99,13 @@ def ipc_test(name: str, description: str, modules, expect: Expect, cmdline: str 
                 xen=xen or {})
 
 
+def clean(also_absent=(), **fields) -> Expect:
+    """A clean exit with every guest's END at failed=0 and no FAIL line, none
+    of L.MOAT_NEVER (nor also_absent) in the log; fields add the rest."""
+    absent = [*L.MOAT_NEVER, *also_absent] if also_absent else L.MOAT_NEVER
+    return Expect(exit=EXIT_CLEAN, results="all", absent=absent, **fields)
+
+
 def xen_alone(mod: Module) -> dict:
     """Xen overrides: mod alone as dom0 (Xen boots one domain from modules)."""
     name = mod.domain_name()
@@ -123,16 +130,13 @@ N_CROWD = 2000  # beside attackers
 TESTS.append(ipc_test(
     "ipc-pingpong", f"{N} messages over a granted ring and an interdomain channel (xsm=dummy)",
     [guest("ipc_front", "front", f"peer=2 n={N}"), guest("ipc_back", "back", "peer=1")],
-    Expect(exit=EXIT_CLEAN, results="all",
-           present=[pingpong_ok("front", N), pingpong_ok("back", N)],
-           absent=L.MOAT_NEVER)))
+    clean(present=[pingpong_ok("front", N), pingpong_ok("back", N)])))
 TESTS.append(ipc_test(
     "ipc-pingpong-flask", f"the same as web_t (front) and db_t (back) under the demo policy",
     [policy(), labelled("ipc_front", "front", "web_t", f"peer=2 n={N}"),
      labelled("ipc_back", "back", "db_t", "peer=1")],
-    Expect(exit=EXIT_CLEAN, results="all",
-           present=[pingpong_ok("front", N), pingpong_ok("back", N)],
-           absent=[*L.MOAT_NEVER, L.MOAT_AVC_DENIED_ANY]),
+    clean(present=[pingpong_ok("front", N), pingpong_ok("back", N)],
+          also_absent=[L.MOAT_AVC_DENIED_ANY]),
     cmdline=FLASK))
 
 # (2) A policy without comms between them: refused, audited, nothing crosses.
@@ -141,13 +145,12 @@ TESTS.append(ipc_test(
                   "no data crosses, both end cleanly",
     [policy(POLICY_NOCOMMS), labelled("ipc_front", "front", "web_t", "peer=2 expect=denied wait=400"),
      labelled("ipc_back", "back", "db_t", "peer=1 expect=denied")],
-    Expect(exit=EXIT_CLEAN, results="all",
-           present=[L.moat_avc_denied("map_read", "db_t", "web_t", "grant", 2),
-                    EVTCHN_BIND_DENIED,
-                    r"MOAT-TEST front alloc_unbound PASS .* rc -13 ",
-                    r"MOAT-TEST back map_denied PASS",
-                    r"MOAT-TEST front no_data_crossed PASS"],
-           absent=[*L.MOAT_NEVER, r"MOAT-TEST \w+ pingpong", L.MOAT_XSM_REVOKED_ANY]),
+    clean(present=[L.moat_avc_denied("map_read", "db_t", "web_t", "grant", 2),
+                   EVTCHN_BIND_DENIED,
+                   r"MOAT-TEST front alloc_unbound PASS .* rc -13 ",
+                   r"MOAT-TEST back map_denied PASS",
+                   r"MOAT-TEST front no_data_crossed PASS"],
+          also_absent=[r"MOAT-TEST \w+ pingpong", L.MOAT_XSM_REVOKED_ANY]),
     cmdline=FLASK))
 
 # (3) A reload mid-stream that takes the comms away.
@@ -159,15 +162,13 @@ TESTS.append(ipc_test(
      labelled("ipc_back", "back", "db_t", "peer=1 expect=revoked"),
      labelled("flask_ctl", "ctl", "dom0_t", "load=initrd yield=400"),
      initrd(POLICY_NOCOMMS, "ctl")],
-    Expect(exit=EXIT_CLEAN, results="all",
-           ordered=[L.moat_flask_policy_loaded_by(3),
-                    L.moat_xsm_revoked_grant(2, "back", 1, 8)],
-           present=[either(L.moat_xsm_revoked_channel(1, "front"),
-                           L.moat_xsm_revoked_channel(2, "back")),
-                    r"MOAT-TEST front revoked PASS count=[1-9]\d* ",
-                    r"MOAT-TEST back revoked PASS count=[1-9]\d* .*#PF",
-                    r"MOAT-TEST back unmap_revoked PASS"],
-           absent=L.MOAT_NEVER),
+    clean(ordered=[L.moat_flask_policy_loaded_by(3),
+                   L.moat_xsm_revoked_grant(2, "back", 1, 8)],
+          present=[either(L.moat_xsm_revoked_channel(1, "front"),
+                          L.moat_xsm_revoked_channel(2, "back")),
+                   r"MOAT-TEST front revoked PASS count=[1-9]\d* ",
+                   r"MOAT-TEST back revoked PASS count=[1-9]\d* .*#PF",
+                   r"MOAT-TEST back unmap_revoked PASS"]),
     cmdline=FLASK, timeout=120))
 
 
@@ -183,10 +184,8 @@ TESTS.append(ipc_test(
                 "and flags refused with Xen's statuses, nothing changed",
     [guest("ipc_copy", "granter", "role=granter peer=2 other=3"),
      guest("ipc_copy", "copier", "role=copier peer=1"), bystander()],
-    Expect(exit=EXIT_CLEAN, results="all",
-           present=[r"MOAT-TEST granter dest_exact PASS", r"MOAT-TEST granter others_unchanged PASS",
-                    r"MOAT-TEST copier local_unchanged PASS"],
-           absent=L.MOAT_NEVER)))
+    clean(present=[r"MOAT-TEST granter dest_exact PASS", r"MOAT-TEST granter others_unchanged PASS",
+                   r"MOAT-TEST copier local_unchanged PASS"])))
 
 TESTS.append(ipc_test(
     "ipc-readonly", "test-readonly.blob (db_t has grant:map_read, not map_write): the back's "
@@ -195,11 +194,10 @@ TESTS.append(ipc_test(
     [policy(POLICY_READONLY),
      labelled("ipc_front", "front", "web_t", "peer=2 expect=readonly wait=3000"),
      labelled("ipc_back", "back", "db_t", "peer=1 expect=readonly")],
-    Expect(exit=EXIT_CLEAN, results="all",
-           present=[L.moat_avc_denied("map_write", "db_t", "web_t", "grant", 2),
-                    r"MOAT-TEST back map_rw_denied PASS", r"MOAT-TEST back write_faults PASS",
-                    r"MOAT-TEST front read_only_use PASS"],
-           absent=[*L.MOAT_NEVER, L.moat_avc_denied("map_read", "db_t", "web_t", "grant", 2)]),
+    clean(present=[L.moat_avc_denied("map_write", "db_t", "web_t", "grant", 2),
+                   r"MOAT-TEST back map_rw_denied PASS", r"MOAT-TEST back write_faults PASS",
+                   r"MOAT-TEST front read_only_use PASS"],
+          also_absent=[L.moat_avc_denied("map_read", "db_t", "web_t", "grant", 2)]),
     cmdline=FLASK))
 TESTS.append(ipc_test(
     "ipc-copy-denied", "test-nocomms.blob: db_t's GNTTABOP_copy from and to web_t's grants is "
@@ -207,10 +205,8 @@ TESTS.append(ipc_test(
     [policy(POLICY_NOCOMMS),
      labelled("ipc_copy", "granter", "web_t", "role=granter peer=2 other=3 expect=denied"),
      labelled("ipc_copy", "copier", "db_t", "role=copier peer=1 expect=denied")],
-    Expect(exit=EXIT_CLEAN, results="all",
-           present=[L.moat_avc_denied("copy", "db_t", "web_t", "grant", 2),
-                    r"MOAT-TEST copier copy_denied PASS", r"MOAT-TEST granter no_data_crossed PASS"],
-           absent=L.MOAT_NEVER),
+    clean(present=[L.moat_avc_denied("copy", "db_t", "web_t", "grant", 2),
+                   r"MOAT-TEST copier copy_denied PASS", r"MOAT-TEST granter no_data_crossed PASS"]),
     cmdline=FLASK))
 
 # The console and xenstore rings of start_info, offered to the manifest's
@@ -222,17 +218,15 @@ TESTS.append(ipc_test(
     [guest("ipc_console", "domu", "role=domu backend=2", keys="backend=be"),
      guest("ipc_console", "be", "role=backend front=1"),
      guest("ipc_console", "outsider", "role=outsider front=1")],
-    Expect(exit=EXIT_CLEAN, results="all",
-           present=[r"MOAT-TEST domu reserved_grants PASS", r"MOAT-TEST domu backend_connected PASS",
-                    r"MOAT-TEST be rings_shared PASS", r"MOAT-TEST outsider not_for_us PASS"],
-           absent=L.MOAT_NEVER)))
+    clean(present=[r"MOAT-TEST domu reserved_grants PASS", r"MOAT-TEST domu backend_connected PASS",
+                   r"MOAT-TEST be rings_shared PASS", r"MOAT-TEST outsider not_for_us PASS"])))
 
 # (5) Hostile guests, each beside a bystander whose memory must stay intact.
 TESTS.append(ipc_test(
     "ipc-hostile-forged-ref", "maps and copies of refs never granted, past the table, of "
                               "absent domains, malformed: all refused",
     [bystander(), guest("hostile_grant_forged_ref", "victim", "target=1")],
-    Expect(exit=EXIT_CLEAN, results="all", absent=L.MOAT_NEVER),
+    clean(),
     xen=xen_alone(guest("hostile_grant_forged_ref", "victim", "target=0"))))
 TESTS.append(ipc_test(
     "ipc-hostile-crowd", "a ping-pong pair with two attackers beside it: one maps and copies "
@@ -241,38 +235,33 @@ TESTS.append(ipc_test(
     [guest("ipc_front", "front", f"peer=2 n={N_CROWD}"), guest("ipc_back", "back", "peer=1"),
      guest("hostile_grant_wrong_domid", "thief", "target=1 rounds=400"),
      guest("hostile_grant_unmap_foreign", "unmapper", "rounds=40"), bystander()],
-    Expect(exit=EXIT_CLEAN, results="all",
-           present=[pingpong_ok("front", N_CROWD), pingpong_ok("back", N_CROWD),
-                    r"MOAT-TEST thief wrong_domid_refused PASS",
-                    r"MOAT-TEST unmapper foreign_handles_refused PASS"],
-           absent=L.MOAT_NEVER),
+    clean(present=[pingpong_ok("front", N_CROWD), pingpong_ok("back", N_CROWD),
+                   r"MOAT-TEST thief wrong_domid_refused PASS",
+                   r"MOAT-TEST unmapper foreign_handles_refused PASS"]),
     timeout=150))
 TESTS.append(ipc_test(
     "ipc-hostile-revoked", "a grant in use cannot be ended; once the granter clears it, "
                            "mapping or copying it is refused",
     [guest("hostile_grant_revoked", "granter", "role=granter peer=2"),
      guest("hostile_grant_revoked", "mapper", "role=mapper peer=1"), bystander()],
-    Expect(exit=EXIT_CLEAN, results="all",
-           present=[r"MOAT-TEST granter end_in_use_refused PASS",
-                    r"MOAT-TEST mapper revoked_refused PASS"],
-           absent=L.MOAT_NEVER)))
+    clean(present=[r"MOAT-TEST granter end_in_use_refused PASS",
+                   r"MOAT-TEST mapper revoked_refused PASS"])))
 TESTS.append(ipc_test(
     "ipc-hostile-evtchn-exhaust", "binding until -ENOSPC at evtchn_ports=64: exactly 63 ports",
     [bystander(), guest("hostile_evtchn_exhaust", "victim", "limit=64", keys="evtchn_ports=64")],
-    Expect(exit=EXIT_CLEAN, results="all", present=[r"MOAT-TEST victim exhausted PASS"],
-           absent=L.MOAT_NEVER),
+    clean(present=[r"MOAT-TEST victim exhausted PASS"]),
     xen=xen_alone(guest("hostile_evtchn_exhaust", "victim", "limit=4096"))))
 TESTS.append(ipc_test(
     "ipc-hostile-evtchn-closed", "send/close/status on closed, reserved and out-of-range "
                                  "ports; the surviving end of a closed interdomain channel",
     [bystander(), guest("hostile_evtchn_closed", "victim")],
-    Expect(exit=EXIT_CLEAN, results="all", absent=L.MOAT_NEVER),
+    clean(),
     xen=xen_alone(guest("hostile_evtchn_closed", "victim"))))
 TESTS.append(ipc_test(
     "ipc-hostile-evtchn-bind", "binding a port twice, a port meant for another domain, the "
                                "bystander's ports, on behalf of another domain",
     [bystander(), guest("hostile_evtchn_bind_twice", "victim", "peer=1")],
-    Expect(exit=EXIT_CLEAN, results="all", absent=L.MOAT_NEVER)))
+    clean()))
 
 # A domain dying mid-transfer: the hypervisor cleans up behind it.
 TESTS.append(ipc_test(
@@ -280,20 +269,16 @@ TESTS.append(ipc_test(
                         "mapping is revoked (its next access faults), its port unbound",
     [guest("ipc_front", "front", "peer=2 n=100000 die_after=500"),
      guest("ipc_back", "back", "peer=1 expect=revoked"), bystander()],
-    Expect(exit=EXIT_CLEAN, results="all",
-           ordered=[r"MOAT-TEST front dying PASS after count=500 ", L.moat_domain_poweroff("front"),
-                    r"MOAT-TEST back revoked PASS count=5\d\d .*#PF"],
-           present=[r"MOAT-TEST back unmap_revoked PASS", r"MOAT-TEST back port_revoked PASS",
-                    L.moat_grant_granter_gone(1, "front", 2, "back")],
-           absent=L.MOAT_NEVER)))
+    clean(ordered=[r"MOAT-TEST front dying PASS after count=500 ", L.moat_domain_poweroff("front"),
+                   r"MOAT-TEST back revoked PASS count=5\d\d .*#PF"],
+          present=[r"MOAT-TEST back unmap_revoked PASS", r"MOAT-TEST back port_revoked PASS",
+                   L.moat_grant_granter_gone(1, "front", 2, "back")])))
 TESTS.append(ipc_test(
     "ipc-mapper-dies", "the back powers off mid-stream with the front's page mapped: the "
                        "mapping goes with it, the front's grant is free again",
     [guest("ipc_front", "front", "peer=2 expect=revoked"),
      guest("ipc_back", "back", "peer=1 die_after=500"), bystander()],
-    Expect(exit=EXIT_CLEAN, results="all",
-           ordered=[r"MOAT-TEST back dying PASS after count=500 ", L.moat_domain_poweroff("back"),
-                    r"MOAT-TEST front revoked PASS count=500 "],
-           present=[r"MOAT-TEST front mapping_dropped PASS", r"MOAT-TEST front grant_ended PASS",
-                    L.moat_grant_mapper_gone(2, "back")],
-           absent=L.MOAT_NEVER)))
+    clean(ordered=[r"MOAT-TEST back dying PASS after count=500 ", L.moat_domain_poweroff("back"),
+                   r"MOAT-TEST front revoked PASS count=500 "],
+          present=[r"MOAT-TEST front mapping_dropped PASS", r"MOAT-TEST front grant_ended PASS",
+                   L.moat_grant_mapper_gone(2, "back")])))

@@ -9,6 +9,7 @@
  * values, cycles, BUSY forever).
  */
 #include "test_evtchn_env.h"
+#include "test_fifo_guest.h"
 
 static struct domain *d;
 static struct vcpu *v0, *v1;
@@ -113,6 +114,19 @@ static void gunmask(struct guest *g, evtchn_port_t p)
 	__atomic_fetch_and(gword(g, p), ~(1U << EVTCHN_FIFO_MASKED), __ATOMIC_SEQ_CST);
 }
 
+/* go_fifo(), then n IPI ports of vCPU 0 bound and the guest unmasking
+ * each, in ports[]. */
+static void fifo_ports(evtchn_port_t *ports, unsigned int n)
+{
+	go_fifo();
+	for (unsigned int i = 0; i < n; i++) {
+		ports[i] = env_bind_ipi(v0, 0);
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		gunmask(&g0, ports[i]);
+	}
+}
+
 /*
  * Take an upcall: clear upcall_pending, then consume queues in priority
  * order until none is ready, unlinking each word (cmpxchg of LINKED and
@@ -141,12 +155,7 @@ static unsigned int consume(struct vcpu *v, struct guest *g, evtchn_port_t *out,
 			g->head[q] = 0;
 			continue;
 		}
-		old = __atomic_load_n(w, __ATOMIC_SEQ_CST);
-		while (!__atomic_compare_exchange_n(w, &old,
-						    old & ~((1U << EVTCHN_FIFO_LINKED) |
-							    EVTCHN_FIFO_LINK_MASK),
-						    false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
-		}
+		old = fifo_guest_unlink(w);
 		g->head[q] = old & EVTCHN_FIFO_LINK_MASK;
 		if (g->head[q] == 0) {
 			ready &= ~(1U << q);
@@ -369,16 +378,13 @@ static void test_set_priority(void **state)
 
 static void test_queue_order(void **state)
 {
-	evtchn_port_t a, b, c, out[8];
+	evtchn_port_t p[3], a, b, c, out[8];
 
 	(void)state;
-	go_fifo();
-	a = env_bind_ipi(v0, 0);
-	b = env_bind_ipi(v0, 0);
-	c = env_bind_ipi(v0, 0);
-	gunmask(&g0, a);
-	gunmask(&g0, b);
-	gunmask(&g0, c);
+	fifo_ports(p, 3);
+	a = p[0];
+	b = p[1];
+	c = p[2];
 	assert_false(upcall(v0));
 	send(b);
 	assert_true(upcall(v0));
@@ -405,18 +411,15 @@ static void test_queue_order(void **state)
 
 static void test_priorities(void **state)
 {
-	evtchn_port_t lo, mid, hi, out[8];
+	evtchn_port_t p[3], lo, mid, hi, out[8];
 
 	(void)state;
-	go_fifo();
-	lo = env_bind_ipi(v0, 0);
-	mid = env_bind_ipi(v0, 0);
-	hi = env_bind_ipi(v0, 0);
+	fifo_ports(p, 3);
+	lo = p[0];
+	mid = p[1];
+	hi = p[2];
 	assert_int_equal(set_priority(v0, lo, 12), 0);
 	assert_int_equal(set_priority(v0, hi, 2), 0);
-	gunmask(&g0, lo);
-	gunmask(&g0, mid);
-	gunmask(&g0, hi);
 	send(lo);
 	send(mid);
 	send(hi);
@@ -431,14 +434,12 @@ static void test_priorities(void **state)
  * onto the old queue later must not write into its word. */
 static void test_queue_change(void **state)
 {
-	evtchn_port_t a, b, out[8];
+	evtchn_port_t p[2], a, b, out[8];
 
 	(void)state;
-	go_fifo();
-	a = env_bind_ipi(v0, 0);
-	b = env_bind_ipi(v0, 0);
-	gunmask(&g0, a);
-	gunmask(&g0, b);
+	fifo_ports(p, 2);
+	a = p[0];
+	b = p[1];
 	send(a);
 	assert_int_equal(consume(v0, &g0, out, 8), 1);
 	assert_int_equal(v0->event.fifo.tail[7], a);
@@ -614,16 +615,13 @@ static void test_destroy(void **state)
 
 static void test_hostile_words(void **state)
 {
-	evtchn_port_t a, b, c;
+	evtchn_port_t p[3], a, b, c;
 
 	(void)state;
-	go_fifo();
-	a = env_bind_ipi(v0, 0);
-	b = env_bind_ipi(v0, 0);
-	c = env_bind_ipi(v0, 0);
-	gunmask(&g0, a);
-	gunmask(&g0, b);
-	gunmask(&g0, c);
+	fifo_ports(p, 3);
+	a = p[0];
+	b = p[1];
+	c = p[2];
 	send(a);
 	send(b);
 	/* A cycle a -> b -> a, a LINK far beyond the array, BUSY forever on
@@ -665,14 +663,12 @@ static void test_hostile_words(void **state)
 /* The tail word unlinked by the guest between two events: a new head. */
 static void test_hostile_unlink(void **state)
 {
-	evtchn_port_t a, b;
+	evtchn_port_t p[2], a, b;
 
 	(void)state;
-	go_fifo();
-	a = env_bind_ipi(v0, 0);
-	b = env_bind_ipi(v0, 0);
-	gunmask(&g0, a);
-	gunmask(&g0, b);
+	fifo_ports(p, 2);
+	a = p[0];
+	b = p[1];
 	send(a);
 	g0.array[a] &= ~(1U << EVTCHN_FIFO_LINKED);
 	g0.cb->ready = 0;

@@ -27,6 +27,8 @@
 #include <hv/timer.h>
 #include <public/errno.h>
 
+#include "test_evtchn_domain.h"
+
 #define ENV_FRAMES 512
 #define GUEST_VA   0x10000000ULL
 #define GUEST_LEN  (2 * PAGE_SIZE)
@@ -57,30 +59,9 @@ static inline void env_boot(void)
 static inline struct domain *env_domain_ports(const char *name, unsigned int nvcpus,
 					      uint32_t max_ports)
 {
-	struct domain *d = domain_alloc(name);
-	mfn_t si;
+	struct domain *d = evtchn_test_domain(name, nvcpus, max_ports);
 
 	assert_non_null(d);
-	mm_domain_init(d);
-	d->event.max_ports = max_ports;
-	si = frame_alloc(FRAME_GUEST, d->id);
-	assert_true(mfn_x(si) != INVALID_MFN_RAW);
-	d->shared_info_mfn = si;
-	d->shared_info = arch_frame_map(si);
-	memset(d->shared_info, 0, PAGE_SIZE);
-	assert_int_equal(evtchn_domain_init(d), 0);
-	for (unsigned int i = 0; i < nvcpus; i++) {
-		struct vcpu *v = &d->vcpus[i];
-
-		v->id = i;
-		v->domain = d;
-		v->state = VCPU_RUNNABLE;
-		d->vcpu_count = i + 1;
-		evtchn_vcpu_init(v);
-		sched_add(v);
-	}
-	d->vcpus_alive = nvcpus;
-	d->state = DOM_RUNNING;
 	return d;
 }
 
@@ -91,13 +72,7 @@ static inline struct domain *env_domain(const char *name, unsigned int nvcpus)
 
 static inline void env_domain_free(struct domain *d)
 {
-	for (unsigned int i = 0; i < d->vcpu_count; i++) {
-		sched_remove(&d->vcpus[i]);
-	}
-	/* The order the lead's teardown must keep: events, then memory. */
-	evtchn_domain_destroy(d);
-	mm_domain_teardown(d);
-	domain_free_unstarted(d);
+	evtchn_test_domain_free(d);
 }
 
 /* Free every domain, check nothing leaked (frames, timers), end the machine. */

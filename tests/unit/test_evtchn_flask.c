@@ -6,7 +6,7 @@
  * the policy no longer allows at both ends, never leaving one end naming a
  * closed port; EVTCHNOP_reset of another domain is refused.
  */
-#include "test_evtchn_env.h"
+#include "test_flask_env.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -15,50 +15,23 @@
 #include <xsm/flask.h>
 #include <xsm/flask_priv.h>
 
-#ifndef FLASK_TEST_BLOB
-#error "FLASK_TEST_BLOB: path of the default policy blob"
-#endif
-
-static uint8_t blob[FLASK_POLICY_MAX + 16];
-static size_t blob_len;
 static struct domain *web, *db, *guest;
-
-static struct domain *labelled(const char *name, const char *type)
-{
-	struct domain *d = env_domain(name, 1);
-	char label[96];
-
-	snprintf(label, sizeof(label), "system_u:system_r:%s", type);
-	assert_int_equal(xsm_domain_label(d, label), 0);
-	return d;
-}
 
 static int setup(void **state)
 {
-	FILE *f = fopen(FLASK_TEST_BLOB, "rb");
-
 	(void)state;
-	assert_non_null(f);
-	blob_len = fread(blob, 1, sizeof(blob), f);
-	fclose(f);
-	env_boot();
-	flask_reset();
-	fake_time_set(1000000000ULL);
-	fake_console_reset();
-	assert_int_equal(flask_boot_load(blob, blob_len, true, FLASK_UNLABELED_REFUSE), 0);
-	assert_int_equal(xsm_init(XSM_MODULE_FLASK), 0);
-	web = labelled("web", "web_t");
-	db = labelled("db", "db_t");
-	guest = labelled("guest", "domU_t");
+	flask_env_boot();
+	flask_blob_boot(true);
+	web = env_labelled("web", "web_t");
+	db = env_labelled("db", "db_t");
+	guest = env_labelled("guest", "domU_t");
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	env_shutdown();
-	flask_reset();
-	fake_guest_unmap_all();
+	flask_env_shutdown();
 	return 0;
 }
 

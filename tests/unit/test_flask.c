@@ -4,7 +4,7 @@
  * lines and their rate limit, object hooks, event channel labels and
  * xsm_op. Each test starts from flask_reset() and a fresh machine.
  */
-#include "test_evtchn_env.h"
+#include "test_flask_env.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,23 +15,6 @@
 #include <public/xsm_op.h>
 #include <xsm/flask.h>
 #include <xsm/flask_priv.h>
-
-#ifndef FLASK_TEST_BLOB
-#error "FLASK_TEST_BLOB: path of the default policy blob"
-#endif
-
-static uint8_t blob[FLASK_POLICY_MAX + 16];
-static size_t blob_len;
-
-static void read_blob(void)
-{
-	FILE *f = fopen(FLASK_TEST_BLOB, "rb");
-
-	assert_non_null(f);
-	blob_len = fread(blob, 1, sizeof(blob), f);
-	fclose(f);
-	assert_true(blob_len > 64 && blob_len <= FLASK_POLICY_MAX);
-}
 
 static bool console_has(const char *s)
 {
@@ -51,37 +34,15 @@ static size_t console_count(const char *s)
 static int setup(void **state)
 {
 	(void)state;
-	read_blob();
-	env_boot();
-	flask_reset();
-	fake_time_set(1000000000ULL);
-	fake_console_reset();
+	flask_env_boot();
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	env_shutdown();
-	flask_reset();
-	fake_guest_unmap_all();
+	flask_env_shutdown();
 	return 0;
-}
-
-static void boot(bool enforcing)
-{
-	assert_int_equal(flask_boot_load(blob, blob_len, enforcing, FLASK_UNLABELED_REFUSE), 0);
-	assert_int_equal(xsm_init(XSM_MODULE_FLASK), 0);
-}
-
-static struct domain *labelled(const char *name, const char *type)
-{
-	struct domain *d = env_domain(name, 1);
-	char label[96];
-
-	snprintf(label, sizeof(label), "system_u:system_r:%s", type);
-	assert_int_equal(xsm_domain_label(d, label), 0);
-	return d;
 }
 
 /* ---- boot load ---------------------------------------------------------- */
@@ -89,7 +50,7 @@ static struct domain *labelled(const char *name, const char *type)
 static void test_boot_accepts_default(void **state)
 {
 	(void)state;
-	boot(true);
+	flask_blob_boot(true);
 	assert_true(flask_policy_loaded());
 	assert_true(flask_enforcing());
 	assert_true(console_has("flask: policy loaded: "));
@@ -133,8 +94,8 @@ static void test_labels(void **state)
 	char buf[128];
 
 	(void)state;
-	boot(true);
-	d = labelled("web", "web_t");
+	flask_blob_boot(true);
+	d = env_labelled("web", "web_t");
 	assert_true(d->sid > FLASK_ISID_SLOTS);
 	assert_true(flask_sid_format(d->sid, buf, sizeof(buf)) > 0);
 	assert_string_equal(buf, "system_u:system_r:web_t");
@@ -181,9 +142,9 @@ static void test_gate(void **state)
 	char line[256];
 
 	(void)state;
-	boot(true);
-	u = labelled("bad", "untrusted_t");
-	g = labelled("guest", "domU_t");
+	flask_blob_boot(true);
+	u = env_labelled("bad", "untrusted_t");
+	g = env_labelled("guest", "domU_t");
 	fake_console_reset();
 	assert_int_equal(xsm_hypercall(u, XSM_HC_MEMORY_OP), -XEN_EACCES);
 	snprintf(line, sizeof(line),
@@ -210,9 +171,9 @@ static void test_permissive(void **state)
 	struct domain *u;
 
 	(void)state;
-	boot(false);
+	flask_blob_boot(false);
 	assert_true(console_has("; permissive"));
-	u = labelled("bad", "untrusted_t");
+	u = env_labelled("bad", "untrusted_t");
 	fake_console_reset();
 	assert_int_equal(xsm_hypercall(u, XSM_HC_MEMORY_OP), 0);
 	assert_true(console_has("avc: denied { memory_op }"));
@@ -225,8 +186,8 @@ static void test_ratelimit(void **state)
 	struct domain *u;
 
 	(void)state;
-	boot(true);
-	u = labelled("bad", "untrusted_t");
+	flask_blob_boot(true);
+	u = env_labelled("bad", "untrusted_t");
 	fake_console_reset();
 	for (int i = 0; i < 20; i++) {
 		assert_int_equal(xsm_hypercall(u, XSM_HC_MEMORY_OP), -XEN_EACCES);
@@ -251,9 +212,9 @@ static void test_console_and_version(void **state)
 	struct domain *g, *z;
 
 	(void)state;
-	boot(true);
-	g = labelled("guest", "domU_t");
-	z = labelled("zero", "dom0_t");
+	flask_blob_boot(true);
+	g = env_labelled("guest", "domU_t");
+	z = env_labelled("zero", "dom0_t");
 	assert_int_equal(xsm_console_io(g, CONSOLEIO_write), 0);
 	assert_int_equal(xsm_console_io(g, CONSOLEIO_read), -XEN_EACCES);
 	assert_int_equal(xsm_console_io(z, CONSOLEIO_read), 0);
@@ -277,9 +238,9 @@ static void test_evtchn_labels(void **state)
 	char buf[128];
 
 	(void)state;
-	boot(true);
-	w = labelled("web", "web_t");
-	u = labelled("bad", "untrusted_t");
+	flask_blob_boot(true);
+	w = env_labelled("web", "web_t");
+	u = env_labelled("bad", "untrusted_t");
 	port = env_bind_ipi(&w->vcpus[0], 0);
 	chn = evtchn_get(w, port);
 	assert_non_null(chn);
@@ -316,9 +277,9 @@ static void test_op_enforce(void **state)
 	struct domain *z, *g;
 
 	(void)state;
-	boot(true);
-	z = labelled("zero", "dom0_t");
-	g = labelled("guest", "domU_t");
+	flask_blob_boot(true);
+	z = env_labelled("zero", "dom0_t");
+	g = env_labelled("guest", "domU_t");
 	assert_int_equal(xsm_op(z, &op), 1);
 	op = (struct xen_flask_op){ .cmd = FLASK_SETENFORCE, .u.enforce.enforcing = 0 };
 	assert_int_equal(xsm_op(g, &op), -XEN_EACCES);
@@ -349,9 +310,9 @@ static void test_op_sid_context(void **state)
 	uint32_t sid;
 
 	(void)state;
-	boot(true);
-	z = labelled("zero", "dom0_t");
-	w = labelled("web", "web_t");
+	flask_blob_boot(true);
+	z = env_labelled("zero", "dom0_t");
+	w = env_labelled("web", "web_t");
 	memcpy(guest_buf + 64, ctx, strlen(ctx));
 	op.u.sid_context.size = (uint32_t)strlen(ctx);
 	op.u.sid_context.context = DATA_VA;
@@ -388,9 +349,9 @@ static void test_op_access(void **state)
 	int cls;
 
 	(void)state;
-	boot(true);
-	z = labelled("zero", "dom0_t");
-	g = labelled("guest", "domU_t");
+	flask_blob_boot(true);
+	z = env_labelled("zero", "dom0_t");
+	g = env_labelled("guest", "domU_t");
 	cls = policy_class_value(&flask_state.pol, "hypercall", 9);
 	assert_true(cls > 0);
 	op.u.access.ssid = g->sid;
@@ -411,9 +372,9 @@ static void test_op_load(void **state)
 	static uint8_t gblob[FLASK_POLICY_MAX];
 
 	(void)state;
-	boot(true);
-	z = labelled("zero", "dom0_t");
-	g = labelled("guest", "domU_t");
+	flask_blob_boot(true);
+	z = env_labelled("zero", "dom0_t");
+	g = env_labelled("guest", "domU_t");
 	memcpy(gblob, blob, blob_len);
 	fake_guest_map(0x20000000ULL, gblob, sizeof(gblob));
 	op.u.load.buffer = 0x20000000ULL;
@@ -449,9 +410,9 @@ static void test_op_bools(void **state)
 	static const char name[] = "allow_untrusted_console";
 
 	(void)state;
-	boot(true);
-	z = labelled("zero", "dom0_t");
-	u = labelled("bad", "untrusted_t");
+	flask_blob_boot(true);
+	z = env_labelled("zero", "dom0_t");
+	u = env_labelled("bad", "untrusted_t");
 	assert_int_equal(xsm_console_io(u, CONSOLEIO_write), 0);
 	memcpy(guest_buf + 64, name, strlen(name));
 	op.u.boolean.bool_id = ~0U;
@@ -495,9 +456,9 @@ static void test_avc_stats(void **state)
 	struct domain *z, *u;
 
 	(void)state;
-	boot(true);
-	z = labelled("zero", "dom0_t");
-	u = labelled("bad", "untrusted_t");
+	flask_blob_boot(true);
+	z = env_labelled("zero", "dom0_t");
+	u = env_labelled("bad", "untrusted_t");
 	flask_avc_stats(&s0);
 	(void)xsm_hypercall(u, XSM_HC_MEMORY_OP);
 	(void)xsm_hypercall(u, XSM_HC_MEMORY_OP);

@@ -14,26 +14,15 @@
 #include <xsm/flask_priv.h>
 
 #include "test_gnttab_env.h"
-
-#ifndef FLASK_TEST_BLOB
-#error "FLASK_TEST_BLOB: path of the default policy blob"
-#endif
-
-static uint8_t blob[FLASK_POLICY_MAX + 16];
+#include "test_flask_blob.h"
 
 static int setup(void **state)
 {
-	FILE *f = fopen(FLASK_TEST_BLOB, "rb");
-	size_t len;
-
-	assert_non_null(f);
-	len = fread(blob, 1, sizeof(blob), f);
-	fclose(f);
+	flask_blob_read();
 	gt_setup(state);
 	flask_reset();
 	fake_console_reset();
-	assert_int_equal(flask_boot_load(blob, len, true, FLASK_UNLABELED_REFUSE), 0);
-	assert_int_equal(xsm_init(XSM_MODULE_FLASK), 0);
+	flask_blob_boot(true);
 	assert_int_equal(xsm_domain_label(A.d, "system_u:system_r:web_t"), 0);
 	assert_int_equal(xsm_domain_label(B.d, "system_u:system_r:db_t"), 0);
 	return 0;
