@@ -56,12 +56,17 @@ static void switch_to_fifo(struct domain *d)
 	for (evtchn_port_t p = 1; p < port_limit(d); p++) {
 		struct evtchn *chn = evtchn_get(d, p);
 
-		if (chn == NULL || chn->state == ECS_FREE) {
+		if (chn == NULL) {
+			continue;
+		}
+		/* Closed ports keep their last queue across close (evtchn.c):
+		 * a new FIFO session starts every port on no queue. */
+		chn->fifo_last_vcpu = 0;
+		chn->fifo_last_priority = 0;
+		if (chn->state == ECS_FREE) {
 			continue;
 		}
 		evtchn_fifo_priority_set(chn, EVTCHN_FIFO_PRIORITY_DEFAULT);
-		chn->fifo_last_vcpu = 0;
-		chn->fifo_last_priority = 0;
 		if (evtchn_2l_is_pending(d, p)) {
 			d->event.fifo.early[p / 64U] |= 1ULL << (p % 64U);
 		}

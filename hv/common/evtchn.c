@@ -89,11 +89,30 @@ evtchn_port_t evtchn_find_free(const struct domain *d)
 	return 0;
 }
 
+/*
+ * A port's entry as it is (re)bound or closed: everything reset except
+ * the FIFO queue it was last linked on, which outlives close and rebind
+ * as on Xen. A port still LINKED in the guest's array when it is closed
+ * stays on that queue; forgetting it would let the old queue's tail name a
+ * port the hypervisor thinks is elsewhere (only the guest's own events
+ * would suffer, but they would).
+ */
+static struct evtchn fresh_port(const struct evtchn *old, enum evtchn_state state,
+				unsigned int vcpu)
+{
+	return (struct evtchn){
+		.state = (uint8_t)state,
+		.notify_vcpu = (uint16_t)vcpu,
+		.fifo_last_vcpu = old->fifo_last_vcpu,
+		.fifo_last_priority = old->fifo_last_priority,
+	};
+}
+
 static void port_take(struct domain *d, evtchn_port_t port, struct evtchn *chn,
 		      enum evtchn_state state, struct vcpu *v)
 {
 	BUG_ON(chn->state != ECS_FREE);
-	*chn = (struct evtchn){ .state = (uint8_t)state, .notify_vcpu = (uint16_t)v->id };
+	*chn = fresh_port(chn, state, v->id);
 	d->event.ports_used++;
 	/* A stale pending bit would fire at the first unmask: a fresh port
 	 * starts quiet (close cleared it; this covers the guest's own writes). */
@@ -190,7 +209,7 @@ void evtchn_commit_close(struct domain *d, evtchn_port_t port)
 		}
 	}
 	/* Back to vCPU 0 and quiet, as a fresh port. */
-	*chn = (struct evtchn){ .state = ECS_FREE };
+	*chn = fresh_port(chn, ECS_FREE, 0);
 	d->event.ports_used--;
 	evtchn_port_clear_pending(d, port);
 }
