@@ -24,6 +24,7 @@
 #include <hv/types.h>
 
 #include <attest/sha.h>
+#include <attest/tpm2.h>
 
 /* Event types (TCG PC Client PFP, "Event Types"); the spec's names. */
 #define EV_NO_ACTION 0x00000003u
@@ -31,13 +32,7 @@
 #define EV_EVENT_TAG 0x00000006u
 #define EV_IPL       0x0000000Du
 
-/* TPM 2.0 algorithm identifiers (TPM 2.0 Part 2, TPM_ALG_ID). Spelled
- * token for token as attest/tpm2.h spells them, so that a file including
- * both sees an identical (allowed) redefinition. */
-#define TPM2_ALG_SHA1   0x0004
-#define TPM2_ALG_SHA256 0x000B
-#define TPM2_ALG_SHA384 0x000C
-#define TPM2_ALG_SHA512 0x000D
+/* The banks' algorithm identifiers (TPM2_ALG_*) are attest/tpm2.h's. */
 
 /* TCG_EfiSpecIDEvent.platformClass. */
 #define EVLOG_PLATFORM_CLIENT 0u
