@@ -197,3 +197,8 @@ def moat_grant_mapper_gone(domid: int, name: str) -> str:
     """Mapper d<domid> died holding grant mappings: the hypervisor removed them."""
     return (_MOAT + rf"grant: d{domid} \({re.escape(name)}\) is gone: its \d+ mappings? of "
             rf"other domains' frames removed")
+
+
+def end_ok(name: str) -> str:
+    """A test guest's END line with no failed check."""
+    return rf"MOAT-TEST {name} END passed=\d+ failed=0"

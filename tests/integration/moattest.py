@@ -11,6 +11,8 @@ import dataclasses
 import re
 from typing import Optional, Sequence, Tuple, Union
 
+import hvlog as L
+
 GUEST_DIR = "build/guests"
 
 # The hypervisor's exit codes, written to the isa-debug-exit port 0xf4;
@@ -124,3 +126,14 @@ class Test:
     def for_xen(self) -> "Test":
         fields = {k: v for k, v in self.xen.items()}
         return dataclasses.replace(self, **fields)
+
+
+def xen_alone(mod: Module) -> dict:
+    """Xen overrides: mod alone as dom0 (Xen boots one domain from modules),
+    its results, stop when dom0 halts."""
+    name = mod.domain_name()
+    return {
+        "modules": [mod],
+        "expect": Expect(exit=None, ordered=[L.end_ok(name), L.XEN_DOM0_HALTED],
+                         absent=L.XEN_NEVER, results=[name], stop_on=L.XEN_DOM0_DONE),
+    }

@@ -21,6 +21,7 @@ on Xen 4.17 as dom0, without icount (ticks are the host's TSC).
 """
 from moattest import EXIT_CLEAN, Expect, Module, Test
 import hvlog as L
+from hvlog import end_ok
 
 BENCH_DIR = "build/bench"
 
@@ -34,9 +35,6 @@ def flask_bench_guest(name: str, args: str = "") -> Module:
     m.keys = "label=system_u:system_r:domU_t"
     return m
 
-
-def end_ok(name: str) -> str:
-    return rf"MOAT-TEST {name} END passed=\d+ failed=0"
 
 
 _single = bench_guest("bench", "n=200")

@@ -8,10 +8,8 @@ reference implementation of the ABI.
 from moattest import (EXIT_CLEAN, EXIT_CRASHED, EXIT_PANIC, EXIT_REFUSED, Expect, Module,
                       Test, guest)
 import hvlog as L
+from hvlog import end_ok
 
-
-def end_ok(name: str) -> str:
-    return rf"MOAT-TEST {name} END passed=\d+ failed=0"
 
 
 def xen_guest_only(mod: Module) -> dict:

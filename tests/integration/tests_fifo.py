@@ -22,7 +22,7 @@ TESTS.append(Test(
     xen_compatible=True,
     xen={"modules": [_mod],
          "expect": Expect(exit=None,
-                          ordered=[r"MOAT-TEST fifo END passed=\d+ failed=0", L.XEN_DOM0_HALTED],
+                          ordered=[L.end_ok("fifo"), L.XEN_DOM0_HALTED],
                           absent=L.XEN_NEVER, results=["fifo"], stop_on=L.XEN_DOM0_DONE)}))
 
 # Beside a bystander that keeps a checksum of its memory: FIFO frames of

@@ -15,6 +15,7 @@ import pathlib
 
 from moattest import EXIT_CLEAN, EXIT_REFUSED, Expect, Module, Test, guest
 import hvlog as L
+from hvlog import end_ok
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 POLICY_DIR = "build/policy"
@@ -28,9 +29,6 @@ BLOB_HEADER = 64       # struct policy_blob_header (xsm/policy_blob.h)
 
 FLASK = "console=com1 xsm=flask"
 
-
-def end_ok(name: str) -> str:
-    return rf"MOAT-TEST {name} END passed=\d+ failed=0"
 
 
 def policy(path: str = POLICY) -> Module:

@@ -29,8 +29,9 @@ pass there: Xen boots only one domain from modules.
 Domain ids follow manifest order among the domains (d1 = the first guest
 module); policy and initrd modules are not domains.
 """
-from moattest import EXIT_CLEAN, Expect, Module, Test, guest
+from moattest import EXIT_CLEAN, Expect, Module, Test, guest, xen_alone
 import hvlog as L
+from hvlog import end_ok
 
 POLICY = "build/policy/policy.blob"
 POLICY_NOCOMMS = "build/policy/test-nocomms.blob"
@@ -63,9 +64,6 @@ def checksum_total(n: int) -> int:
         total += _csum(seq, [_mix(SEED, seq, k) for k in range(3)])
     return total & MASK64
 
-
-def end_ok(name: str) -> str:
-    return rf"MOAT-TEST {name} END passed=\d+ failed=0"
 
 
 def pingpong_ok(name: str, n: int) -> str:
@@ -105,15 +103,6 @@ def clean(also_absent=(), **fields) -> Expect:
     absent = [*L.MOAT_NEVER, *also_absent] if also_absent else L.MOAT_NEVER
     return Expect(exit=EXIT_CLEAN, results="all", absent=absent, **fields)
 
-
-def xen_alone(mod: Module) -> dict:
-    """Xen overrides: mod alone as dom0 (Xen boots one domain from modules)."""
-    name = mod.domain_name()
-    return {
-        "modules": [mod],
-        "expect": Expect(exit=None, ordered=[end_ok(name), L.XEN_DOM0_HALTED],
-                         absent=L.XEN_NEVER, results=[name], stop_on=L.XEN_DOM0_DONE),
-    }
 
 
 # The front's alloc_unbound for the back: its channel (web_evchn_t) may not

@@ -7,22 +7,11 @@ Every guest here was developed against real Xen 4.17 first: the tests are
 xen_compatible, and `run.py --xen` boots each guest alone as dom0 with the
 Xen expectations below. A failure on Moat is then Moat's, not the guest's.
 """
-from moattest import EXIT_CLEAN, EXIT_CRASHED, Expect, Module, Test, guest
+from moattest import EXIT_CLEAN, EXIT_CRASHED, Expect, Module, Test, guest, xen_alone
 import hvlog as L
+from hvlog import end_ok
 
 
-def end_ok(name: str) -> str:
-    return rf"MOAT-TEST {name} END passed=\d+ failed=0"
-
-
-def xen_alone(mod: Module) -> dict:
-    """Xen overrides: mod alone as dom0, its results, stop when dom0 halts."""
-    name = mod.domain_name()
-    return {
-        "modules": [mod],
-        "expect": Expect(exit=None, ordered=[end_ok(name), L.XEN_DOM0_HALTED],
-                         absent=L.XEN_NEVER, results=[name], stop_on=L.XEN_DOM0_DONE),
-    }
 
 
 def xen_alone_killed(mod: Module) -> dict:
