@@ -37,6 +37,7 @@
 /* Command codes (Part 2, 6.5.2). */
 #define TPM2_CC_STARTUP        0x00000144
 #define TPM2_CC_GET_CAPABILITY 0x0000017A
+#define TPM2_CC_PCR_RESET      0x0000013D
 #define TPM2_CC_PCR_READ       0x0000017E
 #define TPM2_CC_PCR_EXTEND     0x00000182
 
@@ -44,9 +45,12 @@
 #define TPM2_CAP_PCRS 0x00000005
 #define TPM2_RS_PW    0x40000009
 
-/* Response codes (Part 2, 6.6). INITIALIZE answers a second Startup. */
+/* Response codes (Part 2, 6.6). INITIALIZE answers a second Startup;
+ * LOCALITY a command the current locality may not issue (resetting or
+ * extending a PCR that locality does not own). */
 #define TPM2_RC_SUCCESS    0x000
 #define TPM2_RC_INITIALIZE 0x100
+#define TPM2_RC_LOCALITY   0x907
 /* Not a TPM code: written to *rc when the response header did not parse. */
 #define TPM2_RC_UNPARSED 0xFFFFFFFFu
 
@@ -108,6 +112,11 @@ int tpm2_cmd_get_capability_pcrs(uint8_t *buf, size_t cap, size_t *len);
  * there is no bank or a digest is missing, so no active bank is skipped. */
 int tpm2_cmd_pcr_extend(uint8_t *buf, size_t cap, uint32_t pcr, const struct tpm2_banks *banks,
 			const uint8_t *const digest[], size_t *len);
+/* TPM2_PCR_Reset of pcr (< TPM2_PCR_COUNT) with the same empty-auth
+ * password session as PCR_Extend. Whether the current locality may reset
+ * that PCR is the TPM's decision (TPM2_RC_LOCALITY otherwise); this only
+ * checks the index. All banks of the PCR are reset. */
+int tpm2_cmd_pcr_reset(uint8_t *buf, size_t cap, uint32_t pcr, size_t *len);
 /* TPM2_PCR_Read of one pcr (< TPM2_PCR_COUNT) in one known bank. */
 int tpm2_cmd_pcr_read(uint8_t *buf, size_t cap, uint32_t pcr, uint16_t alg, size_t *len);
 
@@ -123,6 +132,11 @@ int tpm2_rsp_get_capability_pcrs(const uint8_t *rsp, size_t len, uint32_t *rc,
 				 struct tpm2_banks *banks);
 /* PCR_Extend, sent with the password session (response tag SESSIONS). */
 int tpm2_rsp_pcr_extend(const uint8_t *rsp, size_t len, uint32_t *rc);
+/* PCR_Reset, sent with the password session: the same answer as
+ * PCR_Extend's (no handles, no parameters, one session), the same checks
+ * and results. A reset refused for the locality is -XEN_EIO with *rc
+ * TPM2_RC_LOCALITY. */
+int tpm2_rsp_pcr_reset(const uint8_t *rsp, size_t len, uint32_t *rc);
 /* PCR_Read of the pcr and alg the command asked for: writes
  * tpm2_alg_digest_size(alg) bytes to digest (digest_cap must hold them),
  * the PCR's value on success and zeros on any error but -XEN_EINVAL. */

@@ -1,7 +1,7 @@
 /*
  * TPM 2.0 command marshalling (TCG TPM 2.0 Library, Part 3): Startup,
- * GetCapability(PCRS), PCR_Extend and PCR_Read, built big-endian into a
- * caller's buffer.
+ * GetCapability(PCRS), PCR_Reset, PCR_Extend and PCR_Read, built big-endian
+ * into a caller's buffer.
  *
  * Portable and freestanding: no libc beyond hv/lib.h, no hardware, no global
  * state. It must never write outside buf[0, cap), and PCR_Extend must never
@@ -115,6 +115,33 @@ int tpm2_cmd_get_capability_pcrs(uint8_t *buf, size_t cap, size_t *len)
 	return finish(&w, len);
 }
 
+/* The handle of a PCR command (TPM_RH_PCR0 + pcr, which is pcr) and its
+ * authorization area: one TPMS_AUTH_COMMAND, the password session with an
+ * empty nonce and an empty password (4 + 2 + 1 + 2 bytes). Shared by
+ * PCR_Reset and PCR_Extend, so the two cannot drift apart. */
+static void put_pcr_handle_pw(struct tpm2_writer *w, uint32_t pcr)
+{
+	put_u32(w, pcr);
+	put_u32(w, 9); /* authorizationSize */
+	put_u32(w, TPM2_RS_PW);
+	put_u16(w, 0); /* nonceCaller */
+	put_u8(w, 0);  /* sessionAttributes */
+	put_u16(w, 0); /* hmac: the empty password */
+}
+
+int tpm2_cmd_pcr_reset(uint8_t *buf, size_t cap, uint32_t pcr, size_t *len)
+{
+	struct tpm2_writer w;
+
+	*len = 0;
+	if (pcr >= TPM2_PCR_COUNT) {
+		return -XEN_EINVAL;
+	}
+	begin(&w, buf, cap, TPM2_ST_SESSIONS, TPM2_CC_PCR_RESET);
+	put_pcr_handle_pw(&w, pcr);
+	return finish(&w, len);
+}
+
 /* The banks must be what tpm2_rsp_get_capability_pcrs produces: at least
  * one, each known, none twice, and no active bank left out. */
 static int check_banks(const struct tpm2_banks *banks, const uint8_t *const digest[])
@@ -159,14 +186,7 @@ int tpm2_cmd_pcr_extend(uint8_t *buf, size_t cap, uint32_t pcr, const struct tpm
 		return ret;
 	}
 	begin(&w, buf, cap, TPM2_ST_SESSIONS, TPM2_CC_PCR_EXTEND);
-	put_u32(&w, pcr); /* pcrHandle: TPM_RH_PCR0 + pcr */
-	/* Authorization area: one TPMS_AUTH_COMMAND, the password session
-	 * with empty nonce and empty password (4 + 2 + 1 + 2 bytes). */
-	put_u32(&w, 9);
-	put_u32(&w, TPM2_RS_PW);
-	put_u16(&w, 0); /* nonceCaller */
-	put_u8(&w, 0);  /* sessionAttributes */
-	put_u16(&w, 0); /* hmac: the empty password */
+	put_pcr_handle_pw(&w, pcr);
 	/* TPML_DIGEST_VALUES: one TPMT_HA per active bank. */
 	put_u32(&w, banks->count);
 	for (i = 0; i < banks->count; i++) {

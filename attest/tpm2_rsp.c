@@ -140,7 +140,12 @@ int tpm2_rsp_startup(const uint8_t *rsp, size_t len, uint32_t *rc)
 	return 0;
 }
 
-int tpm2_rsp_pcr_extend(const uint8_t *rsp, size_t len, uint32_t *rc)
+/*
+ * The answer to a PCR command sent with the one password session
+ * (PCR_Extend, PCR_Reset): no response handles and no parameters, then one
+ * TPMS_AUTH_RESPONSE for the one session: nonceTPM, attributes, hmac.
+ */
+static int rsp_pcr_pw(const uint8_t *rsp, size_t len, uint32_t *rc)
 {
 	struct tpm2_reader r;
 	uint32_t param_size;
@@ -149,8 +154,6 @@ int tpm2_rsp_pcr_extend(const uint8_t *rsp, size_t len, uint32_t *rc)
 	if (ret) {
 		return ret;
 	}
-	/* PCR_Extend has no response handles and no parameters; then one
-	 * TPMS_AUTH_RESPONSE for the one session: nonceTPM, attributes, hmac. */
 	param_size = get_u32(&r);
 	if (param_size != 0) {
 		r.bad = true;
@@ -163,6 +166,16 @@ int tpm2_rsp_pcr_extend(const uint8_t *rsp, size_t len, uint32_t *rc)
 		return -XEN_EBADMSG;
 	}
 	return 0;
+}
+
+int tpm2_rsp_pcr_extend(const uint8_t *rsp, size_t len, uint32_t *rc)
+{
+	return rsp_pcr_pw(rsp, len, rc);
+}
+
+int tpm2_rsp_pcr_reset(const uint8_t *rsp, size_t len, uint32_t *rc)
+{
+	return rsp_pcr_pw(rsp, len, rc);
 }
 
 /* One TPMS_PCR_SELECTION: the hash and up to TPM2_PCR_SELECT_MAX bytes of

@@ -5,7 +5,8 @@
  * and unknown values included, so argument checks are fuzzed too).
  *
  * Checked on every input: only documented error codes; an unparsed answer
- * says so in rc; outputs on error are empty (banks zeroed, digest zeros);
+ * says so in rc; PCR_Reset's answer gets exactly PCR_Extend's verdict (the
+ * two share a shape); outputs on error are empty (banks zeroed, digest zeros);
  * a parsed bank list keeps its invariant and builds a PCR_Extend of the
  * right size; a PCR value read is the last bytes of the declared response;
  * and a parser never depends on bytes past the declared size. The input
@@ -117,6 +118,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ret = tpm2_rsp_pcr_extend(data, size, &rc);
 	check_rc(ret, rc);
 	check(ret != -XEN_ENODATA && ret != -XEN_EOPNOTSUPP && ret != -XEN_EINVAL);
+	ret2 = tpm2_rsp_pcr_reset(data, size, &rc2);
+	check_rc(ret2, rc2);
+	check(ret2 == ret && rc2 == rc);
+	end = declared_size(data, size);
+	if (end <= size) {
+		ret2 = tpm2_rsp_pcr_reset(data, end, &rc2);
+		check(ret2 == ret && rc2 == rc);
+	}
 	ret = tpm2_rsp_get_capability_pcrs(data, size, &rc, &banks);
 	check_rc(ret, rc);
 	check(ret != -XEN_ENODATA && ret != -XEN_EINVAL);

@@ -3,8 +3,9 @@
 # Multiboot 2 (GRUB) both load the same file.
 
 HV_COMMON_SRCS := $(wildcard hv/common/*.c) $(wildcard hv/common/lib/*.c)
-# The security modules and the SHA-256 the policy is measured with.
-HV_XSM_SRCS := $(wildcard xsm/*.c) attest/sha256.c attest/sha_md.c
+# The security modules, and measured boot's portable half (hashes, event
+# log, TPM commands, the measurement service).
+HV_XSM_SRCS := $(wildcard xsm/*.c) $(wildcard attest/*.c)
 HV_ARCH_SRCS := $(wildcard hv/arch/x86_64/*.c) $(wildcard hv/arch/x86_64/*.S) \
 	$(wildcard hv/arch/x86_64/pv/*.c) $(wildcard hv/arch/x86_64/insn/*.c)
 HV_OBJS := $(call free_obj,$(HV_COMMON_SRCS) $(HV_XSM_SRCS) $(HV_ARCH_SRCS))

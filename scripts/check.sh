@@ -7,7 +7,7 @@ mkdir -p "$results"
 out="$results/check.tap"
 log="$results/sparse.log"
 : >"$log"
-for f in $(ls hv/common/*.c hv/common/lib/*.c xsm/*.c hv/arch/x86_64/*.c \
+for f in $(ls hv/common/*.c hv/common/lib/*.c xsm/*.c attest/*.c hv/arch/x86_64/*.c \
 		hv/arch/x86_64/*/*.c 2>/dev/null); do
 	sparse -D__CHECKER__ -DMOAT_FREESTANDING=1 -Ihv/include -Ihv/arch/x86_64/include -I. \
 		-include hv/include/hv/visibility.h "$f" >>"$log" 2>&1

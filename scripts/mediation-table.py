@@ -35,6 +35,7 @@ HOOK_PERMS = {
     "xsm_grant_unmap": "`grant:unmap`",
     "xsm_grant_copy": "`grant:copy`",
     "xsm_grant_transfer": "`grant:transfer`",
+    "xsm_attest_op": "`attest:read_log` (on xen_t)",
 }
 # Handlers whose checks are not hooks: the FLASK op checks its own class.
 SPECIAL = {
@@ -69,10 +70,12 @@ def handler_hooks(fn: str) -> str:
 def table() -> str:
     src = (ROOT / "hv/common/hypercall_table.c").read_text()
     numbers = {}
-    for line in (ROOT / "hv/include/public/xen.h").read_text().splitlines():
-        m = re.match(r"#define (__HYPERVISOR_\w+)\s+(\d+)", line)
-        if m:
-            numbers[m.group(1)] = int(m.group(2))
+    # Xen's numbers are in xen.h; Moat's own hypercalls in their own headers.
+    for header in sorted((ROOT / "hv/include/public").glob("*.h")):
+        for line in header.read_text().splitlines():
+            m = re.match(r"#define (__HYPERVISOR_\w+)\s+(\d+)", line)
+            if m:
+                numbers[m.group(1)] = int(m.group(2))
     rows = []
     for m in re.finditer(r'HC\((__HYPERVISOR_\w+), "(\w+)", (\w+), (XSM_HC_\w+)\)', src):
         rows.append((numbers[m.group(1)], m.group(2), m.group(3), m.group(4)))

@@ -12,6 +12,7 @@ int dummy_hypercall(const struct domain *caller, enum xsm_hypercall_perm perm);
 int dummy_console_io(const struct domain *caller, unsigned int cmd);
 int dummy_xen_version(const struct domain *caller, unsigned int op);
 int dummy_sched_shutdown(const struct domain *caller, const struct domain *target);
+int dummy_attest_op(const struct domain *caller, unsigned int cmd);
 int dummy_evtchn_bind_virq(const struct domain *caller, struct evtchn *chn, uint32_t virq);
 int dummy_evtchn_bind_ipi(const struct domain *caller, struct evtchn *chn);
 int dummy_evtchn_unbound(const struct domain *caller, const struct domain *d1, struct evtchn *chn, const struct domain *d2);

@@ -59,51 +59,45 @@ static int check_isids(const struct policy *p, enum flask_unlabeled_mode unlabel
 	return 0;
 }
 
-int flask_install_staged(size_t len, char *msg, size_t size)
+int flask_check_staged(size_t len, struct policy *np, char *msg, size_t size)
 {
-	struct policy np;
 	struct policy_error err;
-	unsigned int staged = flask_active ^ 1U;
 	int rc;
 
 	err.msg[0] = '\0';
-	rc = policy_load(&np, flask_buf[staged], len, &err);
+	rc = policy_load(np, flask_staging_buffer(), len, &err);
 	if (rc != 0) {
 		fmt_snprintf(msg, size, "%s", err.msg[0] != '\0' ? err.msg : "malformed blob");
 		return -XEN_EINVAL;
 	}
-	rc = check_isids(&np, flask_state.unlabeled, msg, size);
-	if (rc != 0) {
-		return rc;
-	}
-	/* Commit: nothing below fails. */
+	return check_isids(np, flask_state.unlabeled, msg, size);
+}
+
+void flask_commit_staged(const struct policy *np, size_t len)
+{
+	unsigned int staged = flask_active ^ 1U;
+
 	flask_active = staged;
-	flask_state.pol = np;
+	flask_state.pol = *np;
 	flask_state.loaded = true;
 	flask_state.blob_len = len;
 	sha256(flask_buf[staged], len, flask_state.sha256);
 	for (uint32_t i = 0; i < POLICY_MAX_BOOLS; i++) {
-		flask_state.bool_pending[i] = np.bool_state[i];
+		flask_state.bool_pending[i] = np->bool_state[i];
 	}
 	flask_classmap_resolve(&flask_state.pol);
 	flask_sid_policy_changed(&flask_state.pol);
-	return 0;
 }
 
 void flask_sha_hex(char *buf)
 {
-	static const char hex[] = "0123456789abcdef";
-
-	for (unsigned int i = 0; i < 32; i++) {
-		buf[2 * i] = hex[flask_state.sha256[i] >> 4];
-		buf[2 * i + 1] = hex[flask_state.sha256[i] & 15];
-	}
-	buf[64] = '\0';
+	str_hex(buf, flask_state.sha256, sizeof(flask_state.sha256));
 }
 
 int flask_boot_load(const void *blob, size_t len, bool enforcing,
 		    enum flask_unlabeled_mode unlabeled)
 {
+	struct policy np;
 	char msg[160], hex[65];
 	int rc;
 
@@ -118,11 +112,12 @@ int flask_boot_load(const void *blob, size_t len, bool enforcing,
 	}
 	flask_state.unlabeled = unlabeled;
 	memcpy(flask_staging_buffer(), blob, len);
-	rc = flask_install_staged(len, msg, sizeof(msg));
+	rc = flask_check_staged(len, &np, msg, sizeof(msg));
 	if (rc != 0) {
 		printk(LOG_ERR, "flask: policy refused: %s", msg);
 		return rc;
 	}
+	flask_commit_staged(&np, len);
 	flask_state.enforcing = enforcing;
 	flask_sha_hex(hex);
 	printk(LOG_INFO, "flask: policy loaded: %lu bytes, sha256 %s", (unsigned long)len, hex);

@@ -69,6 +69,7 @@ int flask_hypercall(const struct domain *caller, enum xsm_hypercall_perm perm);
 int flask_console_io(const struct domain *caller, unsigned int cmd);
 int flask_xen_version(const struct domain *caller, unsigned int op);
 int flask_sched_shutdown(const struct domain *caller, const struct domain *target);
+int flask_attest_op(const struct domain *caller, unsigned int cmd);
 int flask_evtchn_bind_virq(const struct domain *caller, struct evtchn *chn, uint32_t virq);
 int flask_evtchn_bind_ipi(const struct domain *caller, struct evtchn *chn);
 int flask_evtchn_unbound(const struct domain *caller, const struct domain *d1,

@@ -50,6 +50,7 @@ static const struct {
 	[FP_SECURITY_GETBOOL] = { "security", "getbool" },
 	[FP_SECURITY_AVC_STATS] = { "security", "avc_stats" },
 	[FP_SECURITY_SETSECPARAM] = { "security", "setsecparam" },
+	[FP_ATTEST_READ_LOG] = { "attest", "read_log" },
 };
 
 static struct flask_perm_ref map[FP_COUNT];

@@ -181,6 +181,13 @@ int flask_sched_shutdown(const struct domain *caller, const struct domain *targe
 	return flask_has_perm(caller->sid, target->sid, FP_DOMAIN_SHUTDOWN, caller->id);
 }
 
+/* Every attest_op command reads the hypervisor's measurements. */
+int flask_attest_op(const struct domain *caller, unsigned int cmd)
+{
+	(void)cmd;
+	return flask_has_perm(caller->sid, FLASK_SID_XEN, FP_ATTEST_READ_LOG, caller->id);
+}
+
 /* ---- event channels --------------------------------------------------------------- */
 
 /*

@@ -18,6 +18,7 @@
  *    result is the remote domain's SID (Xen's flask_get_peer_sid).
  *  - AVC_CACHESTATS: allocations = misses, reclaims = 0, frees = flushes.
  */
+#include <attest/measure.h>
 #include <hv/domain.h>
 #include <hv/event.h>
 #include <hv/guest_access.h>
@@ -59,6 +60,7 @@ static enum flask_perm op_perm(uint32_t cmd)
 static int op_load(struct vcpu *curr, const struct xen_flask_load *l)
 {
 	struct domain *d = curr->domain;
+	struct policy np;
 	char msg[160], hex[65];
 	int rc;
 
@@ -70,12 +72,21 @@ static int op_load(struct vcpu *curr, const struct xen_flask_load *l)
 	if (copy_from_guest(curr, flask_staging_buffer(), guest_ptr(l->buffer), l->size) != 0) {
 		return -XEN_EFAULT;
 	}
-	rc = flask_install_staged(l->size, msg, sizeof(msg));
+	rc = flask_check_staged(l->size, &np, msg, sizeof(msg));
 	if (rc != 0) {
 		printk(LOG_WARN, "flask: policy load by d%u refused: %s (old policy kept)", d->id,
 		       msg);
 		return -XEN_EINVAL;
 	}
+	/* Measured once it is known to load and before it takes effect; under
+	 * measured=required a policy the TPM did not take is not installed. */
+	rc = measure_policy_load(flask_staging_buffer(), l->size, d->id);
+	if (rc != 0) {
+		printk(LOG_WARN, "flask: policy load by d%u refused: it could not be measured "
+		       "(old policy kept)", d->id);
+		return rc;
+	}
+	flask_commit_staged(&np, l->size);
 	flask_sha_hex(hex);
 	printk(LOG_INFO, "flask: policy loaded by d%u: %u bytes, sha256 %s", d->id, l->size, hex);
 	(void)revoke_after_policy_change();

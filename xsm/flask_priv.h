@@ -35,12 +35,15 @@ extern struct flask_state flask_state;
 /* The staging buffer a new blob is copied into before it is checked. */
 uint8_t *flask_staging_buffer(void);
 /*
- * Check the blob in the staging buffer (len bytes) and, when it is good,
- * make it the active policy: swap buffers, resolve the class map and the
- * SID table, reset the pending booleans. On failure nothing changes and
- * msg (size bytes) says why. Prints nothing.
+ * A new policy in two steps, so that measured boot can measure it in
+ * between. check: load the blob in the staging buffer (len bytes) into *np
+ * and check it; on failure nothing changes and msg (size bytes) says why.
+ * commit (after a successful check of the same staging buffer, and cannot
+ * fail): make it the active policy: swap buffers, resolve the class map and
+ * the SID table, reset the pending booleans. Neither prints anything.
  */
-int flask_install_staged(size_t len, char *msg, size_t size);
+int flask_check_staged(size_t len, struct policy *np, char *msg, size_t size);
+void flask_commit_staged(const struct policy *np, size_t len);
 /* "<64 hex>" of the active blob's SHA-256 (buf: at least 65 bytes). */
 void flask_sha_hex(char *buf);
 
@@ -84,6 +87,7 @@ enum flask_perm {
 	FP_SECURITY_GETBOOL,
 	FP_SECURITY_AVC_STATS,
 	FP_SECURITY_SETSECPARAM,
+	FP_ATTEST_READ_LOG,
 	/* hypercall:<xsm_hypercall_perm_name(p)> is FP_HC_BASE + p - 1. */
 	FP_HC_BASE,
 	FP_COUNT = FP_HC_BASE + XSM_HC_COUNT - 1,

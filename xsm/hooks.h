@@ -41,6 +41,7 @@ enum xsm_hypercall_perm {
 	XSM_HC_PHYSDEV_OP,
 	XSM_HC_XSM_OP,
 	XSM_HC_GRANT_TABLE_OP,
+	XSM_HC_ATTEST_OP,
 	XSM_HC_COUNT,
 };
 
@@ -92,6 +93,12 @@ int xsm_hypercall(const struct domain *caller, enum xsm_hypercall_perm perm);
 int xsm_console_io(const struct domain *caller, unsigned int cmd);
 int xsm_xen_version(const struct domain *caller, unsigned int op);
 int xsm_sched_shutdown(const struct domain *caller, const struct domain *target);
+
+/*
+ * attest_op (public/attest_op.h): status, get_log and pcr_read all read what
+ * the hypervisor measured: attest:read_log [xen]. Dummy: priv=yes only.
+ */
+int xsm_attest_op(const struct domain *caller, unsigned int cmd);
 
 /*
  * Event channels. A channel's label (chn->ssid) is computed when it is

@@ -41,6 +41,7 @@ static const char *const hc_perm_names[XSM_HC_COUNT] = {
 	[XSM_HC_PHYSDEV_OP] = "physdev_op",
 	[XSM_HC_XSM_OP] = "xsm_op",
 	[XSM_HC_GRANT_TABLE_OP] = "grant_table_op",
+	[XSM_HC_ATTEST_OP] = "attest_op",
 };
 
 int xsm_init(enum xsm_module module)
@@ -124,6 +125,11 @@ int xsm_xen_version(const struct domain *caller, unsigned int op)
 int xsm_sched_shutdown(const struct domain *caller, const struct domain *target)
 {
 	ROUTE(sched_shutdown(caller, target));
+}
+
+int xsm_attest_op(const struct domain *caller, unsigned int cmd)
+{
+	ROUTE(attest_op(caller, cmd));
 }
 
 int xsm_evtchn_bind_virq(const struct domain *caller, struct evtchn *chn, uint32_t virq)

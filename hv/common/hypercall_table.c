@@ -8,6 +8,7 @@
 #include <hv/grant.h>
 #include <hv/hypercall.h>
 #include <hv/mm.h>
+#include <public/attest_op.h>
 #include <public/xen.h>
 
 #define HC(nr, nm, fn, p) [nr] = { .name = nm, .handler = fn, .perm = p }
@@ -56,6 +57,7 @@ const struct hypercall_def hypercall_table[MOAT_NR_HYPERCALLS] = {
 	HC_NONE(__HYPERVISOR_xenpmu_op, "xenpmu_op"),
 	HC_NONE(__HYPERVISOR_dm_op, "dm_op"),
 	HC_NONE(__HYPERVISOR_hypfs_op, "hypfs_op"),
+	HC(__HYPERVISOR_attest_op, "attest_op", do_attest_op, XSM_HC_ATTEST_OP),
 };
 
 const unsigned int hypercall_table_size = MOAT_NR_HYPERCALLS;

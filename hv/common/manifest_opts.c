@@ -105,6 +105,52 @@ static void opt_set(struct manifest_options *o, enum hv_opt id, int v)
 	}
 }
 
+static int opt_get(const struct manifest_options *o, enum hv_opt id)
+{
+	switch (id) {
+	case OPT_CONSOLE: return (int)o->console;
+	case OPT_LOGLVL: return o->loglvl;
+	case OPT_XSM: return (int)o->xsm;
+	case OPT_FLASK: return (int)o->flask;
+	case OPT_FLASK_UNLABELED: return (int)o->flask_unlabeled;
+	case OPT_MEASURED: return (int)o->measured;
+	case OPT_ON_EXIT: return (int)o->on_exit;
+	case OPT_NOREBOOT: return o->noreboot ? 1 : 0;
+	case OPT_SELFTEST: return (int)o->selftest;
+	}
+	return 0;
+}
+
+size_t manifest_options_text(const struct manifest_options *o, char *buf, size_t size)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (unsigned int id = 0; id < ARRAY_SIZE(hv_opts) && at + 1 < size; id++) {
+		const struct opt_value *v = hv_opts[id].values;
+		int val = opt_get(o, (enum hv_opt)id);
+		const char *name = "?";
+		int n;
+
+		if (v == NULL) {
+			n = fmt_snprintf(buf + at, size - at, "%s%s=%s", at ? " " : "",
+					 hv_opts[id].key, val ? "yes" : "no");
+		} else {
+			/* The first name for a value is its canonical one. */
+			for (; v->name != NULL; v++) {
+				if (v->value == val) {
+					name = v->name;
+					break;
+				}
+			}
+			n = fmt_snprintf(buf + at, size - at, "%s%s=%s", at ? " " : "",
+					 hv_opts[id].key, name);
+		}
+		at = MIN(at + (size_t)n, size - 1);
+	}
+	return at;
+}
+
 /* "a, b or c" for a message; cut, still NUL-terminated, if it does not fit. */
 static const char *value_list(char *buf, size_t size, const struct opt_value *v)
 {

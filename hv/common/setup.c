@@ -1,9 +1,11 @@
 /*
  * hv_main: from a running CPU to running domains. Reads the boot manifest,
- * chooses the security module, checks and builds every domain, and only
+ * measures everything it will act on (measured boot), chooses the security
+ * module, checks and builds every domain, and only
  * when all of them are built starts any (fail closed: one bad module and no
  * domain runs). Then hands the CPU to the scheduler for good.
  */
+#include <attest/measure.h>
 #include <hv/arch.h>
 #include <hv/boot.h>
 #include <hv/console.h>
@@ -14,6 +16,7 @@
 #include <hv/grant.h>
 #include <hv/lib.h>
 #include <hv/manifest.h>
+#include <hv/measure_boot.h>
 #include <hv/sched.h>
 #include <xsm/flask.h>
 #include <xsm/hooks.h>
@@ -177,6 +180,30 @@ static void release_modules(const struct boot_info *bi)
 }
 
 /*
+ * Measured boot, before anything the measurements describe is used: the
+ * command line and the manifest, every module, the policy, each domain's
+ * launch parameters, then the separators. Under measured=required a
+ * failure anywhere (no TPM, a TPM error, a full log) refuses the boot;
+ * attest/measure.c decides, and has said why.
+ */
+static void measure_everything(const struct boot_info *bi)
+{
+	enum measure_mode mode = manifest.opts.measured == MANIFEST_MEASURED_REQUIRED
+					 ? MEASURE_REQUIRED
+					 : MEASURE_OPTIONAL;
+
+	if (measure_start(mode) != 0 || measure_boot_config(bi, &manifest) != 0 ||
+	    measure_boot_modules(bi, &manifest) != 0 || measure_boot_policy(bi, &manifest) != 0 ||
+	    measure_boot_launches(&manifest) != 0 || measure_boot_done() != 0) {
+		printk(LOG_ERR, "measured boot failed and measured=required: no domain will start");
+		boot_refused();
+	}
+	if (measure_state() == MEASURE_STATE_TPM) {
+		measure_print_pcrs();
+	}
+}
+
+/*
  * xsm=flask needs a policy module that loads: anything else stops the boot
  * (fail closed). With xsm=dummy a policy module is refused too, since the
  * operator evidently expected a policy to be enforced.
@@ -250,6 +277,7 @@ void hv_main(struct boot_info *bi)
 	if (manifest.opts.console == MANIFEST_CONSOLE_NONE) {
 		console_set_enabled(false);
 	}
+	measure_everything(bi);
 	start_security_module(bi);
 	run_selftest(manifest.opts.selftest);
 	for (unsigned int i = 0; i < manifest.domain_count; i++) {
@@ -292,5 +320,9 @@ void hv_main(struct boot_info *bi)
 	}
 	printk(LOG_INFO, "starting %u domain%s; %lu KiB free", started, started == 1 ? "" : "s",
 	       (unsigned long)(frame_free_count() * 4));
+	if (measure_state() != MEASURE_STATE_TPM) {
+		printk(LOG_WARN, "measure: these domains start UNMEASURED: no TPM holds what was "
+		       "booted (the event log alone cannot be trusted by a remote verifier)");
+	}
 	sched_start();
 }

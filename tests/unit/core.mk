@@ -1,5 +1,5 @@
 # The whole portable core plus the fake arch, for tests that need domains,
 # hypercalls or the scheduler: linking everything keeps the link lists from
 # drifting as the core grows (recursive '=' so order of inclusion is free).
-HV_CORE_SRCS = $(wildcard hv/common/*.c) $(wildcard xsm/*.c) attest/sha256.c attest/sha_md.c hv/common/lib/fmt.c \
+HV_CORE_SRCS = $(wildcard hv/common/*.c) $(wildcard xsm/*.c) $(wildcard attest/*.c) hv/common/lib/fmt.c \
 	hv/common/lib/strutil.c $(wildcard tests/fake_arch/*.c)

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <fake_arch.h>
+#include <attest/measure.h>
 #include <hv/boot.h>
 #include <hv/domain.h>
 #include <hv/event.h>
@@ -626,6 +627,8 @@ static void boot_setup(const char *hv_cmdline, unsigned int count, const char *c
 	uint64_t next = HV_FRAMES;
 
 	fake_machine_init(MACHINE_FRAMES);
+	/* A fresh boot: the measurement service starts again (no TPM here). */
+	measure_reset();
 	frame_mark(mfn(0), HV_FRAMES, FRAME_HV);
 	frame_mark(mfn(HV_FRAMES), MACHINE_FRAMES - HV_FRAMES, FRAME_FREE);
 	memset(&bi, 0, sizeof(bi));

@@ -58,6 +58,23 @@ static const uint8_t cmd_extend23_head[] = {
 	0x00, 0x00, 0x00, 0x01, 0x00, 0x0b,             /* 1 digest, SHA-256 */
 };
 
+/* PCR_Reset(PCR 21): handle and the same auth area as PCR_Extend, nothing
+ * else: 10 + 4 + 4 + 9 = 27 = 0x1b. */
+static const uint8_t cmd_reset21[] = {
+	0x80, 0x02, 0x00, 0x00, 0x00, 0x1b, 0x00, 0x00, 0x01, 0x3d,
+	0x00, 0x00, 0x00, 0x15,                         /* pcrHandle 21 */
+	0x00, 0x00, 0x00, 0x09,                         /* authorizationSize */
+	0x40, 0x00, 0x00, 0x09, 0x00, 0x00, 0x00, 0x00, 0x00, /* TPM_RS_PW */
+};
+
+/* PCR_Reset(PCR 0): only the handle differs. */
+static const uint8_t cmd_reset0[] = {
+	0x80, 0x02, 0x00, 0x00, 0x00, 0x1b, 0x00, 0x00, 0x01, 0x3d,
+	0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x09,
+	0x40, 0x00, 0x00, 0x09, 0x00, 0x00, 0x00, 0x00, 0x00,
+};
+
 static const uint8_t rsp_ok[] = {
 	0x80, 0x01, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x00, 0x00,
 };
@@ -94,6 +111,12 @@ static const uint8_t rsp_getcap_sha256[] = {
 /* Extend's answer: tag SESSIONS, parameterSize 0, auth response with an
  * empty nonce, continueSession, empty hmac: 19 bytes. */
 static const uint8_t rsp_extend[] = {
+	0x80, 0x02, 0x00, 0x00, 0x00, 0x13, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00,
+};
+
+/* Reset's answer, as libtpms sends it: the same shape as Extend's. */
+static const uint8_t rsp_reset[] = {
 	0x80, 0x02, 0x00, 0x00, 0x00, 0x13, 0x00, 0x00, 0x00, 0x00,
 	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00,
 };
@@ -138,7 +161,7 @@ static void set_size(uint8_t *p, uint32_t size)
 }
 
 /* Which parser a response vector is for. */
-enum which { W_STARTUP, W_GETCAP, W_EXTEND, W_READ16 };
+enum which { W_STARTUP, W_GETCAP, W_EXTEND, W_RESET, W_READ16 };
 
 static int parse(enum which w, const uint8_t *rsp, size_t len, uint32_t *rc)
 {
@@ -161,6 +184,9 @@ static int parse(enum which w, const uint8_t *rsp, size_t len, uint32_t *rc)
 		break;
 	case W_EXTEND:
 		ret = tpm2_rsp_pcr_extend(rsp, len, rc);
+		break;
+	case W_RESET:
+		ret = tpm2_rsp_pcr_reset(rsp, len, rc);
 		break;
 	case W_READ16:
 		ret = tpm2_rsp_pcr_read(rsp, len, 16, TPM2_ALG_SHA256, digest, sizeof(digest), rc);
@@ -194,6 +220,7 @@ static const struct vec good[] = {
 	{ W_GETCAP, rsp_getcap4, sizeof(rsp_getcap4) },
 	{ W_GETCAP, rsp_getcap_sha256, sizeof(rsp_getcap_sha256) },
 	{ W_EXTEND, rsp_extend, sizeof(rsp_extend) },
+	{ W_RESET, rsp_reset, sizeof(rsp_reset) },
 	{ W_READ16, rsp_read16, sizeof(rsp_read16) },
 };
 
@@ -288,6 +315,40 @@ static void test_cmd_extend_all_banks(void **state)
 	assert_int_equal(off, len);
 }
 
+static void test_cmd_pcr_reset(void **state)
+{
+	uint8_t buf[TPM2_CMD_MAX];
+	size_t len;
+
+	assert_int_equal(tpm2_cmd_pcr_reset(buf, sizeof(buf), 21, &len), 0);
+	expect_cmd(buf, len, cmd_reset21, sizeof(cmd_reset21));
+	assert_int_equal(tpm2_cmd_pcr_reset(buf, sizeof(buf), 0, &len), 0);
+	expect_cmd(buf, len, cmd_reset0, sizeof(cmd_reset0));
+	/* The last PCR there is, and the first there is not. */
+	assert_int_equal(tpm2_cmd_pcr_reset(buf, sizeof(buf), 23, &len), 0);
+	assert_int_equal(len, sizeof(cmd_reset21));
+	assert_int_equal(buf[13], 23);
+	assert_int_equal(tpm2_cmd_pcr_reset(buf, sizeof(buf), 24, &len), -XEN_EINVAL);
+	assert_int_equal(len, 0);
+	assert_int_equal(tpm2_cmd_pcr_reset(buf, sizeof(buf), 0x40000009u, &len), -XEN_EINVAL);
+	assert_int_equal(len, 0);
+}
+
+/* PCR_Reset and PCR_Extend share their handle and authorization area,
+ * byte for byte. */
+static void test_cmd_reset_extend_auth(void **state)
+{
+	struct tpm2_banks banks = { .count = 1, .bank = { { TPM2_ALG_SHA256, 32 } } };
+	uint8_t d[32] = { 0 }, ext[TPM2_CMD_MAX], rst[TPM2_CMD_MAX];
+	const uint8_t *digest[1] = { d };
+	size_t elen, rlen;
+
+	assert_int_equal(tpm2_cmd_pcr_extend(ext, sizeof(ext), 21, &banks, digest, &elen), 0);
+	assert_int_equal(tpm2_cmd_pcr_reset(rst, sizeof(rst), 21, &rlen), 0);
+	assert_int_equal(rlen, 27);
+	assert_memory_equal(ext + 10, rst + 10, rlen - 10);
+}
+
 /* The "every active bank" rule: no extend while a bank would be skipped. */
 static void test_cmd_extend_refuses(void **state)
 {
@@ -333,7 +394,7 @@ static void test_cmd_small_buffers(void **state)
 	struct tpm2_banks banks;
 	uint8_t d[4][64] = { { 0 } };
 	const uint8_t *digest[4] = { d[0], d[1], d[2], d[3] };
-	size_t full[4], cap, len;
+	size_t full[5], cap, len;
 	uint32_t rc;
 	int k;
 
@@ -343,7 +404,8 @@ static void test_cmd_small_buffers(void **state)
 	full[1] = sizeof(cmd_getcap);
 	full[2] = sizeof(cmd_read16);
 	full[3] = 203;
-	for (k = 0; k < 4; k++) {
+	full[4] = sizeof(cmd_reset21);
+	for (k = 0; k < 5; k++) {
 		for (cap = 0; cap <= full[k]; cap++) {
 			uint8_t *buf = malloc(cap ? cap : 1);
 			int ret = -1;
@@ -361,6 +423,9 @@ static void test_cmd_small_buffers(void **state)
 				break;
 			case 3:
 				ret = tpm2_cmd_pcr_extend(buf, cap, 17, &banks, digest, &len);
+				break;
+			case 4:
+				ret = tpm2_cmd_pcr_reset(buf, cap, 21, &len);
 				break;
 			}
 			if (cap < full[k]) {
@@ -537,6 +602,54 @@ static void test_rsp_extend(void **state)
 	assert_int_equal(tpm2_rsp_pcr_extend(v, 10, &rc), -XEN_EBADMSG);
 }
 
+/* Reset's answer is checked exactly like Extend's: the same vectors get
+ * the same verdicts from both. */
+static void test_rsp_reset(void **state)
+{
+	uint8_t v[sizeof(rsp_reset) + 4];
+	uint32_t rc, rc2;
+	size_t pos;
+
+	assert_int_equal(tpm2_rsp_pcr_reset(rsp_reset, sizeof(rsp_reset), &rc), 0);
+	assert_int_equal(rc, TPM2_RC_SUCCESS);
+	/* The locality may not reset that PCR. */
+	assert_int_equal(tpm2_rsp_pcr_reset(rsp_locality, sizeof(rsp_locality), &rc), -XEN_EIO);
+	assert_int_equal(rc, TPM2_RC_LOCALITY);
+	/* INITIALIZE is no success here either. */
+	assert_int_equal(tpm2_rsp_pcr_reset(rsp_initialize, sizeof(rsp_initialize), &rc), -XEN_EIO);
+	assert_int_equal(rc, TPM2_RC_INITIALIZE);
+	/* A bare success header (no auth area) under either tag. */
+	assert_int_equal(tpm2_rsp_pcr_reset(rsp_ok, sizeof(rsp_ok), &rc), -XEN_EBADMSG);
+	assert_int_equal(rc, TPM2_RC_UNPARSED);
+	memcpy(v, rsp_reset, 10);
+	set_size(v, 10);
+	assert_int_equal(tpm2_rsp_pcr_reset(v, 10, &rc), -XEN_EBADMSG);
+	/* Parameters where there are none. */
+	memcpy(v, rsp_reset, sizeof(rsp_reset));
+	v[13] = 4;
+	assert_int_equal(tpm2_rsp_pcr_reset(v, sizeof(rsp_reset), &rc), -XEN_EBADMSG);
+	assert_int_equal(rc, TPM2_RC_UNPARSED);
+	/* An hmac that runs past the declared size. */
+	memcpy(v, rsp_reset, sizeof(rsp_reset));
+	v[18] = 1;
+	assert_int_equal(tpm2_rsp_pcr_reset(v, sizeof(rsp_reset), &rc), -XEN_EBADMSG);
+	/* Same verdict as Extend for every single-byte change. */
+	for (pos = 0; pos < sizeof(rsp_reset); pos++) {
+		unsigned int val;
+
+		for (val = 0; val < 256; val += 17) {
+			int a, b;
+
+			memcpy(v, rsp_reset, sizeof(rsp_reset));
+			v[pos] = (uint8_t)val;
+			a = tpm2_rsp_pcr_reset(v, sizeof(rsp_reset), &rc);
+			b = tpm2_rsp_pcr_extend(v, sizeof(rsp_reset), &rc2);
+			assert_int_equal(a, b);
+			assert_int_equal(rc, rc2);
+		}
+	}
+}
+
 static void test_rsp_pcr_read(void **state)
 {
 	uint8_t v[sizeof(rsp_read16) + 4], digest[64];
@@ -693,7 +806,8 @@ static void test_rsp_bad_tags(void **state)
 	uint32_t rc;
 
 	for (i = 0; i < ARRAY_SIZE(good); i++) {
-		uint16_t ok = good[i].w == W_EXTEND ? TPM2_ST_SESSIONS : TPM2_ST_NO_SESSIONS;
+		uint16_t ok = (good[i].w == W_EXTEND || good[i].w == W_RESET) ? TPM2_ST_SESSIONS
+										      : TPM2_ST_NO_SESSIONS;
 
 		for (t = 0; t < ARRAY_SIZE(tags); t++) {
 			memcpy(v, good[i].p, good[i].n);
@@ -770,12 +884,15 @@ int main(void)
 		cmocka_unit_test(test_cmd_pcr_read),
 		cmocka_unit_test(test_cmd_extend_one_bank),
 		cmocka_unit_test(test_cmd_extend_all_banks),
+		cmocka_unit_test(test_cmd_pcr_reset),
+		cmocka_unit_test(test_cmd_reset_extend_auth),
 		cmocka_unit_test(test_cmd_extend_refuses),
 		cmocka_unit_test(test_cmd_small_buffers),
 		cmocka_unit_test(test_rsp_startup),
 		cmocka_unit_test(test_rsp_getcap),
 		cmocka_unit_test(test_rsp_getcap_cases),
 		cmocka_unit_test(test_rsp_extend),
+		cmocka_unit_test(test_rsp_reset),
 		cmocka_unit_test(test_rsp_pcr_read),
 		cmocka_unit_test(test_rsp_truncations),
 		cmocka_unit_test(test_rsp_oversize),

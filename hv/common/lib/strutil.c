@@ -51,3 +51,15 @@ bool str_to_u64(const char *s, size_t len, uint64_t *out)
 	*out = v;
 	return true;
 }
+
+void str_hex(char *out, const void *in, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	const uint8_t *p = in;
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+}

@@ -65,6 +65,20 @@ void arch_fill_hypervisor_slots(uint64_t *l4);
 void arch_m2p_set(mfn_t m, uint64_t pfn);
 uint64_t arch_m2p_get(mfn_t m);	/* ~0 when unknown */
 
+/*
+ * The platform TPM 2.0 (TIS FIFO interface at 0xFED40000 + locality *
+ * 0x1000). arch_tpm_open maps that locality's register page and only that
+ * one, checks that a TPM answers there and requests the locality; 0,
+ * -XEN_ENODEV (no TPM), -XEN_ETIMEDOUT (the locality was not granted).
+ * arch_tpm_transmit sends one command and reads the whole response into
+ * rsp[0, cap), its length in *rsp_len; 0, -XEN_ENODEV (not opened),
+ * -XEN_ETIMEDOUT (the TPM stopped answering), -XEN_EIO (a protocol error),
+ * -XEN_ENOSPC (the response is larger than cap: drained and dropped). The
+ * response is untrusted: the caller parses it with attest/tpm2.h.
+ */
+int arch_tpm_open(unsigned int locality);
+int arch_tpm_transmit(const uint8_t *cmd, size_t len, uint8_t *rsp, size_t cap, size_t *rsp_len);
+
 /* Fault inside the hypervisor on purpose (selftest=fault). */
 void arch_selftest_fault(void);
 

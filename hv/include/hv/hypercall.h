@@ -44,6 +44,8 @@ int64_t do_get_debugreg(struct vcpu *curr, const struct hypercall_args *args);
 int64_t do_physdev_op(struct vcpu *curr, const struct hypercall_args *args);
 /* xsm/flask_op.c: FLASK's xsm_op (hv/include/public/xsm_op.h); -ENOSYS under dummy. */
 int64_t do_xsm_op(struct vcpu *curr, const struct hypercall_args *args);
+/* hv/common/attest_op.c: what measured boot recorded (public/attest_op.h). */
+int64_t do_attest_op(struct vcpu *curr, const struct hypercall_args *args);
 int64_t do_multicall(struct vcpu *curr, const struct hypercall_args *args);
 int64_t do_memory_op(struct vcpu *curr, const struct hypercall_args *args);
 int64_t do_iret(struct vcpu *curr, const struct hypercall_args *args);

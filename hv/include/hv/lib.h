@@ -36,6 +36,9 @@ size_t str_lcpy(char *dst, const char *src, size_t size);
  * Returns false on empty input, a stray character or overflow. */
 bool str_to_u64(const char *s, size_t len, uint64_t *out);
 
+/* Lower-case hex of in[0, n) into out, which holds 2 * n + 1 bytes. */
+void str_hex(char *out, const void *in, size_t n);
+
 /* Log levels, most severe first; the console prints up to loglvl. */
 enum log_level {
 	LOG_ERR = 0,

@@ -126,6 +126,23 @@ int manifest_find_domain(const struct manifest *m, const char *name);
 /* The hypervisor command line without the leading image path (see above). */
 const char *manifest_skip_image_path(const char *cmdline);
 
+/*
+ * Canonical text for measured boot (hv/common/manifest_text.c). Each writes
+ * at most size - 1 bytes and a NUL (size > 0), cut when it does not fit,
+ * and returns the length written.
+ *   manifest_options_text  every hypervisor option as key=value, in one order
+ *   manifest_domain_text   one domain's launch parameters, as domain domid
+ *   manifest_text          the options, the policy module and every domain
+ */
+size_t manifest_options_text(const struct manifest_options *o, char *buf, size_t size);
+size_t manifest_domain_text(const struct manifest_domain *md, unsigned int domid, char *buf,
+			    size_t size);
+size_t manifest_text(const struct manifest *m, char *buf, size_t size);
+/* A module's command line without its leading file name: the first word is
+ * dropped when it is not key=value and not "--" (as manifest_parse reads
+ * it), with the blanks around it. Never NULL for a non-NULL line. */
+const char *manifest_module_args(const char *line);
+
 /* Parse a size such as "16M", "512K", "1G" or "4096" into bytes: a decimal
  * or 0x-hex number, then at most one of K, M, G (either case). False on an
  * empty or malformed number, any other suffix, zero or overflow. No rounding
