@@ -28,6 +28,17 @@ static int transact(size_t len, size_t *rsp_len)
 	return rc;
 }
 
+/* Send the command a builder just wrote into cmd_buf (build_rc its result,
+ * *len its length). */
+static int send_built(int build_rc, const size_t *len, size_t *rsp_len)
+{
+	if (build_rc != 0) {
+		*rsp_len = 0;
+		return build_rc;
+	}
+	return transact(*len, rsp_len);
+}
+
 /* A parser's verdict as one error: the TPM's code is said once, here. */
 static int verdict(const char *what, int rc, uint32_t tpm_rc)
 {
@@ -53,10 +64,7 @@ int tpm_open(unsigned int locality, struct tpm2_banks *banks)
 	if (rc != 0) {
 		return rc;
 	}
-	rc = tpm2_cmd_startup_clear(cmd_buf, sizeof(cmd_buf), &len);
-	if (rc == 0) {
-		rc = transact(len, &rlen);
-	}
+	rc = send_built(tpm2_cmd_startup_clear(cmd_buf, sizeof(cmd_buf), &len), &len, &rlen);
 	if (rc != 0) {
 		return rc;
 	}
@@ -64,10 +72,7 @@ int tpm_open(unsigned int locality, struct tpm2_banks *banks)
 	if (rc != 0) {
 		return rc;
 	}
-	rc = tpm2_cmd_get_capability_pcrs(cmd_buf, sizeof(cmd_buf), &len);
-	if (rc == 0) {
-		rc = transact(len, &rlen);
-	}
+	rc = send_built(tpm2_cmd_get_capability_pcrs(cmd_buf, sizeof(cmd_buf), &len), &len, &rlen);
 	if (rc != 0) {
 		return rc;
 	}
@@ -89,11 +94,8 @@ int tpm_pcr_reset(uint32_t pcr)
 {
 	size_t len, rlen;
 	uint32_t tpm_rc;
-	int rc = tpm2_cmd_pcr_reset(cmd_buf, sizeof(cmd_buf), pcr, &len);
+	int rc = send_built(tpm2_cmd_pcr_reset(cmd_buf, sizeof(cmd_buf), pcr, &len), &len, &rlen);
 
-	if (rc == 0) {
-		rc = transact(len, &rlen);
-	}
 	if (rc != 0) {
 		return rc;
 	}
@@ -110,10 +112,8 @@ int tpm_pcr_extend(uint32_t pcr, const struct tpm2_banks *banks, const struct ev
 	for (unsigned int i = 0; i < TPM2_KNOWN_ALGS; i++) {
 		digest[i] = dig->d[i];
 	}
-	rc = tpm2_cmd_pcr_extend(cmd_buf, sizeof(cmd_buf), pcr, banks, digest, &len);
-	if (rc == 0) {
-		rc = transact(len, &rlen);
-	}
+	rc = send_built(tpm2_cmd_pcr_extend(cmd_buf, sizeof(cmd_buf), pcr, banks, digest, &len),
+			&len, &rlen);
 	if (rc != 0) {
 		return rc;
 	}
@@ -124,12 +124,8 @@ int tpm_pcr_read(uint32_t pcr, uint16_t alg, uint8_t *digest, size_t cap)
 {
 	size_t len, rlen;
 	uint32_t tpm_rc;
-	int rc = tpm2_cmd_pcr_read(cmd_buf, sizeof(cmd_buf), pcr, alg, &len);
+	int rc = send_built(tpm2_cmd_pcr_read(cmd_buf, sizeof(cmd_buf), pcr, alg, &len), &len, &rlen);
 
-	if (rc != 0) {
-		return rc;
-	}
-	rc = transact(len, &rlen);
 	if (rc != 0) {
 		return rc;
 	}
