@@ -45,7 +45,8 @@ all: hv guests bench-guests policy $(UNIT_BINS) $(FUZZ_BINS)
 deps:
 	@scripts/deps.sh
 
-# The demo: two guests that print and shut down.
+# The demo: labelled guests under FLASK, measured into swtpm when it is
+# installed; the event log is printed with tpm2_eventlog at the end.
 run: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/run-demo.sh

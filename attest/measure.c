@@ -248,13 +248,16 @@ int measure_pcr_read(uint32_t pcr, uint16_t alg, uint8_t *digest, size_t cap, ui
 	bool active = false;
 
 	*size = 0;
+	if (pcr >= TPM2_PCR_COUNT) {
+		return -XEN_EINVAL;
+	}
 	if (ms.state != MEASURE_STATE_TPM && ms.state != MEASURE_STATE_FAILED) {
 		return -XEN_ENODEV;
 	}
 	for (uint32_t i = 0; i < ms.banks.count; i++) {
 		active |= ms.banks.bank[i].alg == alg;
 	}
-	if (pcr >= TPM2_PCR_COUNT || !active || cap < tpm2_alg_digest_size(alg)) {
+	if (!active || cap < tpm2_alg_digest_size(alg)) {
 		return -XEN_EINVAL;
 	}
 	*size = (uint16_t)tpm2_alg_digest_size(alg);

@@ -202,3 +202,43 @@ def moat_grant_mapper_gone(domid: int, name: str) -> str:
 def end_ok(name: str) -> str:
     """A test guest's END line with no failed check."""
     return rf"MOAT-TEST {name} END passed=\d+ failed=0"
+
+
+# ---- Measured boot (tests_measured.py) -----------------------------------
+#
+# The hypervisor's own lines only ("(moat) " at a line start). The values
+# these carry (digests, counts) are compared by tests_measured.py, which
+# finds them with the compiled forms below.
+
+# A TPM was found at locality 2 with the four banks of a fresh swtpm, and
+# PCRs 20-22 were reset.
+MOAT_MEASURE_TPM = (_MOAT + r"measure: TPM 2\.0 at locality 2, banks "
+                    r"(?=[^;\n]*\bsha1\b)(?=[^;\n]*\bsha256\b)(?=[^;\n]*\bsha384\b)"
+                    r"(?=[^;\n]*\bsha512\b)[^;\n]*; PCRs 20-22 reset")
+
+# No TPM under measured=optional: a WARNING that nothing reaches a TPM.
+MOAT_MEASURE_NO_TPM_OPTIONAL = (r"(?im)^\(moat\) WARNING: measure: (?=.*\bno TPM\b)"
+                                r"(?=.*\boptional\b).*")
+# No TPM under measured=required: an ERROR, and the boot is refused.
+MOAT_MEASURE_NO_TPM_REQUIRED = (r"(?im)^\(moat\) ERROR: measure: (?=.*\bno TPM\b)"
+                                r"(?=.*\brequired\b).*")
+# Any measurement problem at all (for boots that must measure cleanly).
+MOAT_MEASURE_TROUBLE = r"(?im)^\(moat\) (?:WARNING|ERROR): .*\bmeasure"
+
+# One measurement: "measure: PCR 22 sha256 <16 hex digits> <what it is>".
+# Groups: pcr, the first 16 hex digits of the SHA-256 digest, the text.
+MOAT_MEASURE_RECORD = r"(?m)^\(moat\) measure: PCR (\d+) sha256 ([0-9a-f]{16}) (\S.*?)\r?$"
+
+# A PCR value read back from the TPM at the end of the boot.
+# Groups: pcr, bank, the whole value.
+MOAT_MEASURE_PCR_VALUE = (r"(?m)^\(moat\) measure: PCR (\d+) (sha1|sha256|sha384|sha512) "
+                          r"([0-9a-f]{40,128})\r?$")
+
+# The end of the boot's measurements. Groups: events, bytes.
+MOAT_MEASURE_BOOT_DONE = _MOAT + r"measure: boot measured: (\d+) events, (\d+) bytes of log"
+
+
+def moat_policy_load_measured(domid: int) -> str:
+    """The console record of a run-time policy load by d<domid> (PCR 21)."""
+    return (r"(?m)^\(moat\) measure: PCR 21 sha256 [0-9a-f]{16} "
+            rf"security policy: loaded by domain {domid}\b")

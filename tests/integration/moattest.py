@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Optional, Sequence, Tuple, Union
+from typing import Callable, List, Optional, Sequence, Tuple, Union
 
 import hvlog as L
 
@@ -122,6 +122,14 @@ class Test:
     # Replacements for --xen: any Test field ("modules", "cmdline", ...)
     # and "expect" (an Expect, used whole).
     xen: dict = dataclasses.field(default_factory=dict)
+    # Give the machine a TPM 2.0: run.py starts a private swtpm for this
+    # boot (state under build/results/tpm/<name>/) and adds QEMU's tpm-tis
+    # device; a missing swtpm fails the test.
+    tpm: bool = False
+    # Checks no regex can make: a function of the serial log returning its
+    # problems (empty when the boot is good), called by run.py's judge()
+    # after the Expect checks. It may write files under build/results/.
+    check: Optional[Callable[[str], List[str]]] = None
 
     def for_xen(self) -> "Test":
         fields = {k: v for k, v in self.xen.items()}

@@ -9,6 +9,9 @@ status against the test's declaration (tests/integration/tests_*.py).
 
 Moat writes an exit code v to port 0xf4 (isa-debug-exit), so QEMU exits with
 (v << 1) | 1: 0 clean, 1 a domain crashed, 2 panic, 3 manifest refused.
+A test with tpm=True gets a TPM 2.0: a private swtpm, started before QEMU
+and stopped after it (also on a timeout or Ctrl-C), its state and log under
+build/results/tpm/<test>/.
 With --xen the tests marked xen_compatible boot real Xen 4.17 instead, with
 their Xen expectations. Results go to a TAP file; every boot's serial log is
 kept under build/results/logs/. --bench runs the BENCH lists (tests_bench.py)
@@ -26,6 +29,7 @@ import os
 import pathlib
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import threading
@@ -47,6 +51,9 @@ RESULT_LINE = re.compile(r"MOAT-TEST (\S+) (\S+) (PASS|FAIL)\b ?(.*)$", re.M)
 END_LINE = re.compile(r"MOAT-TEST (\S+) END passed=(\d+) failed=(\d+)", re.M)
 QEMU_ERROR = re.compile(r"^qemu(?:-system-\S+)?: (?!warning|terminating)(.*)$", re.M)
 BENCH_LINE = re.compile(r"MOAT-BENCH (\S+) (\d+) min=(\d+) n=(\d+)(?: guest=(\S+))?", re.M)
+SWTPM_START_WAIT = 10.0   # seconds for swtpm's control socket to appear
+SWTPM_STOP_GRACE = 3.0    # seconds between asking swtpm to stop and killing it
+UNIX_PATH_MAX = 107       # sun_path holds 108 bytes with the NUL
 
 
 @dataclasses.dataclass
@@ -111,9 +118,105 @@ def build_iso(test: mt.Test, target: Target, cmdline: str, iso: pathlib.Path) ->
 
 
 class Running:
-    """The QEMU processes alive now, so an interrupt can kill them all."""
+    """The QEMU and swtpm processes alive now, so an interrupt can kill them
+    all; once stopping is set, a process that starts is killed at once."""
     lock = threading.Lock()
     procs: set = set()
+    stopping = False
+
+    @classmethod
+    def add(cls, proc: subprocess.Popen) -> None:
+        with cls.lock:
+            cls.procs.add(proc)
+            if cls.stopping:
+                proc.kill()
+
+    @classmethod
+    def discard(cls, proc: subprocess.Popen) -> None:
+        with cls.lock:
+            cls.procs.discard(proc)
+
+    @classmethod
+    def kill_all(cls) -> None:
+        with cls.lock:
+            cls.stopping = True
+            for p in cls.procs:
+                if p.poll() is None:
+                    p.kill()
+
+
+class Swtpm:
+    """A private software TPM 2.0 for one boot: swtpm with its state, control
+    socket and log in a fresh directory, and the QEMU options that attach
+    it as a tpm-tis device. QEMU hands swtpm its data channel over the
+    control socket, so one socket is enough."""
+
+    def __init__(self, directory: pathlib.Path):
+        self.dir = directory
+        self.sock = directory / "sock"
+        self.log = directory / "swtpm.log"
+        self.proc: Optional[subprocess.Popen] = None
+
+    def start(self) -> str:
+        """Start swtpm and wait (bounded) for its socket; "" or an error."""
+        exe = shutil.which("swtpm")
+        if exe is None:
+            return "this test needs a TPM but swtpm is not installed (apt-get install swtpm)"
+        if len(str(self.sock)) > UNIX_PATH_MAX:
+            return f"swtpm socket path too long for a Unix socket: {self.sock}"
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.dir.mkdir(parents=True)
+        cmd = [exe, "socket", "--tpm2", "--tpmstate", f"dir={self.dir}",
+               "--ctrl", f"type=unixio,path={self.sock}", "--log", f"file={self.log}"]
+        with open(self.dir / "swtpm.stderr", "wb") as errf:
+            try:
+                self.proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
+                                             stdout=subprocess.DEVNULL, stderr=errf)
+            except OSError as e:
+                return f"cannot run swtpm: {e}"
+        Running.add(self.proc)
+        deadline = time.monotonic() + SWTPM_START_WAIT
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                self.stop()
+                return (f"swtpm exited with status {self.proc.returncode} before its socket "
+                        f"appeared: {self.tail()}")
+            try:
+                if stat.S_ISSOCK(os.stat(self.sock).st_mode):
+                    return ""
+            except FileNotFoundError:
+                pass
+            time.sleep(0.02)
+        self.stop()
+        return f"swtpm's socket {self.sock} did not appear within {SWTPM_START_WAIT:.0f}s"
+
+    def qemu_args(self) -> List[str]:
+        return ["-chardev", f"socket,id=chrtpm,path={self.sock}",
+                "-tpmdev", "emulator,id=tpm0,chardev=chrtpm",
+                "-device", "tpm-tis,tpmdev=tpm0"]
+
+    def stop(self) -> None:
+        """Ask swtpm to stop, kill it after a grace period, reap it."""
+        p = self.proc
+        if p is None:
+            return
+        if p.poll() is None:
+            p.terminate()
+            try:
+                p.wait(timeout=SWTPM_STOP_GRACE)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        p.wait()
+        Running.discard(p)
+
+    def tail(self) -> str:
+        text = ""
+        for f in (self.dir / "swtpm.stderr", self.log):
+            try:
+                text += f.read_text(errors="replace")
+            except OSError:
+                pass
+        return " ".join(text.split())[-300:] or "(no output)"
 
 
 def boot(test: mt.Test, target: Target, opts) -> Boot:
@@ -148,6 +251,25 @@ def boot(test: mt.Test, target: Target, opts) -> Boot:
         if test.modules:
             cmd += ["-initrd", initrd_arg(test.modules)]
 
+    swtpm = None
+    if test.tpm:
+        swtpm = Swtpm((ROOT / opts.logs).parent / "tpm" / f"{target.log_prefix}{test.name}")
+        err = swtpm.start()
+        if err:
+            res.error = err
+            res.log_path.write_text(err + "\n")
+            return res
+        cmd += swtpm.qemu_args()
+    try:
+        return run_qemu(test, cmd, res, test.timeout * opts.timeout_scale)
+    finally:
+        if swtpm is not None:
+            swtpm.stop()
+
+
+def run_qemu(test: mt.Test, cmd: List[str], res: Boot, timeout: float) -> Boot:
+    """Run QEMU until it exits, timeout seconds pass or the test's stop_on
+    line shows up; the serial log goes to res.log and res.log_path."""
     stop_re = re.compile(test.expect.stop_on, re.M) if test.expect.stop_on else None
     out = bytearray()
     err = bytearray()
@@ -171,17 +293,16 @@ def boot(test: mt.Test, target: Target, opts) -> Boot:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except OSError as e:
-        res.error = f"cannot run {opts.qemu}: {e}"
+        res.error = f"cannot run {cmd[0]}: {e}"
         res.log_path.write_text(res.error + "\n")
         return res
-    with Running.lock:
-        Running.procs.add(proc)
+    Running.add(proc)
     readers = [threading.Thread(target=pump, args=(proc.stdout, out, True), daemon=True),
                threading.Thread(target=pump, args=(proc.stderr, err, False), daemon=True)]
     for r in readers:
         r.start()
 
-    deadline = start + test.timeout * opts.timeout_scale
+    deadline = start + timeout
     stop_at = None
     while proc.poll() is None:
         now = time.monotonic()
@@ -199,8 +320,7 @@ def boot(test: mt.Test, target: Target, opts) -> Boot:
     proc.wait()
     for r in readers:
         r.join(timeout=5)
-    with Running.lock:
-        Running.procs.discard(proc)
+    Running.discard(proc)
     res.seconds = time.monotonic() - start
     res.rc = None if (res.stopped or res.timed_out) else proc.returncode
     res.log = out.decode("utf-8", "replace")
@@ -287,6 +407,12 @@ def judge(test: mt.Test, res: Boot) -> List[str]:
             problems.append(f"unexpected: {log_line(log, m.start())!r}")
     if e.results is not None:
         problems += judge_results(test, log)
+    if test.check is not None:
+        try:
+            problems += test.check(log)
+        except Exception as ex:  # a broken check must fail its test, not the run
+            problems.append(f"check {getattr(test.check, '__name__', '?')} raised "
+                            f"{type(ex).__name__}: {ex}")
     return problems
 
 
@@ -408,7 +534,7 @@ def main() -> int:
         tests = [t for t in tests if re.search(opts.only, t.name)]
     if opts.list:
         for t in tests:
-            flags = " [xen]" if t.xen_compatible else ""
+            flags = (" [xen]" if t.xen_compatible else "") + (" [tpm]" if t.tpm else "")
             print(f"{t.name:28} {t.description}{flags}")
         return 0
     if not tests:
@@ -445,15 +571,19 @@ def main() -> int:
                 print(f"ok   {test.name} ({res.seconds:.1f}s, {describe_exit(res)})",
                       flush=True)
 
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, opts.jobs))
     try:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as pool:
-            for f in [pool.submit(run_one, t) for t in tests]:
-                f.result()
+        for f in [pool.submit(run_one, t) for t in tests]:
+            f.result()
     except KeyboardInterrupt:
-        with Running.lock:
-            for p in Running.procs:
-                p.kill()
+        # Kill what runs (each boot then stops its swtpm and returns) and
+        # start nothing new; wait for the workers so nothing is left behind.
+        Running.kill_all()
+        pool.shutdown(wait=True, cancel_futures=True)
+        Running.kill_all()
         raise
+    finally:
+        pool.shutdown(wait=True)
 
     lines = ["TAP version 13", f"1..{len(tests)}"]
     failed = 0
