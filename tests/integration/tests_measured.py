@@ -561,9 +561,9 @@ def attest(name: str, type_: str, args: str = "", keys: str = "") -> Module:
 
 def measured_test(name: str, description: str, spec: Optional[Measured], modules,
                   expect: Expect, cmdline: str, tpm: bool = True,
-                  timeout: float = 60.0) -> Test:
+                  timeout: float = 60.0, boot: str = "kernel") -> Test:
     return Test(name=name, description=description, modules=modules, cmdline=cmdline,
-                expect=expect, timeout=timeout, tpm=tpm, xen_compatible=False,
+                expect=expect, timeout=timeout, tpm=tpm, xen_compatible=False, boot=boot,
                 check=measured_check(spec) if spec is not None else None)
 
 
@@ -586,6 +586,14 @@ TESTS.append(measured_test(
     _BASE.name, "swtpm, measured=required: tpm2_eventlog's replay, ours and the TPM agree in "
                 "4 banks; PCR 22 and 21 as computed from the files", _BASE, _BASE.modules,
     measured_ok(L.MOAT_AVC_DENIED_ANY), _BASE.cmdline))
+
+# (a') The same boot through GRUB (Multiboot 2, module2 lines): GRUB hands
+# over the image paths differently, and the measurements must not see them.
+_GRUB = Measured("measured-tpm-grub", REQUIRED, _BASE.modules)
+TESTS.append(measured_test(
+    _GRUB.name, "measured-tpm booted by GRUB (Multiboot 2): the same records, the same "
+                "independent checks", _GRUB, _GRUB.modules,
+    measured_ok(L.MOAT_AVC_DENIED_ANY), _GRUB.cmdline, boot="iso", timeout=90))
 
 # (b), (c) One change each: the expected PCRs change with it.
 _CHANGED_MODULE = Measured(
