@@ -16,6 +16,8 @@ include tests/guests/rules.mk
 include tests/bench/rules.mk
 # ---- the TE policy (checkpolicy -t xen) ----------------------------------------
 include policy/rules.mk
+# ---- proofs and protocol models (verify/) --------------------------------------
+include $(wildcard verify/rules.mk)
 # ---- hosted unit tests: every tests/unit/*.mk adds to UNIT_TESTS -------------
 UNIT_TESTS :=
 include $(wildcard tests/unit/*.mk)

@@ -6,7 +6,7 @@ set -eu
 PKGS="build-essential gcc clang binutils make python3 qemu-system-x86 \
 libcmocka-dev libclang-rt-14-dev grub-pc-bin grub-common xorriso mtools \
 sparse cppcheck libssl-dev checkpolicy setools m4 libsepol-dev tpm2-tools \
-swtpm libtpms-dev"
+swtpm libtpms-dev frama-c-base why3 cvc4 z3 spin afl++ gcovr"
 
 missing=""
 for p in $PKGS; do
