@@ -29,6 +29,8 @@
 #define RUNS  201
 #define BATCH 2000
 
+#include "host_bench.h"
+
 struct tuple {
 	uint16_t s, t, c;
 };
@@ -38,21 +40,6 @@ static struct avc avc;
 static struct tuple *cycle;
 static size_t cycle_len, cycle_pos;
 static volatile uint32_t sink;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static uint16_t hit_s, hit_t, hit_c;
 static uint32_t hit_perm;
@@ -85,23 +72,6 @@ static void batch_compute(void)
 		policy_compute_av(&pol, k->s, k->t, k->c, &ad);
 		sink += ad.allowed;
 	}
-}
-
-/* Median and minimum ns per call over RUNS batches, after a warm-up batch. */
-static void measure(void (*batch)(void), uint64_t *median, uint64_t *min)
-{
-	static uint64_t per_call[RUNS];
-
-	batch();
-	for (int r = 0; r < RUNS; r++) {
-		uint64_t t0 = now_ns();
-
-		batch();
-		per_call[r] = (now_ns() - t0 + BATCH / 2) / BATCH;
-	}
-	qsort(per_call, RUNS, sizeof(per_call[0]), cmp_u64);
-	*median = per_call[RUNS / 2];
-	*min = per_call[0];
 }
 
 static void *read_file(const char *path, size_t *len)
@@ -180,31 +150,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "avc_bench: web_t may not console_io: not the default policy?\n");
 		return 2;
 	}
-	measure(batch_hit, &med[0], &min[0]);
+	host_bench_measure(batch_hit, &med[0], &min[0]);
 	avc_init(&avc);
-	measure(batch_miss, &med[1], &min[1]);
+	host_bench_measure(batch_miss, &med[1], &min[1]);
 	if (avc.stats.misses * 100 < avc.stats.lookups * 99) {
 		fprintf(stderr, "avc_bench: miss run hit the AVC (%llu of %llu lookups missed)\n",
 			(unsigned long long)avc.stats.misses, (unsigned long long)avc.stats.lookups);
 		return 1;
 	}
-	measure(batch_compute, &med[2], &min[2]);
+	host_bench_measure(batch_compute, &med[2], &min[2]);
 
 	for (int i = 0; i < 3; i++) {
 		printf("MOAT-BENCH %s %llu\n", names[i], (unsigned long long)med[i]);
 	}
-	if (argc == 3) {
-		FILE *f = fopen(argv[2], "a");
-
-		if (f == NULL) {
-			perror(argv[2]);
-			return 2;
-		}
-		for (int i = 0; i < 3; i++) {
-			fprintf(f, "host-avc\thost\t%s\t%llu\t%llu\t%d\n", names[i],
-				(unsigned long long)med[i], (unsigned long long)min[i], RUNS);
-		}
-		fclose(f);
-	}
-	return 0;
+	return argc == 3 ? host_bench_report(argv[2], "host-avc", names, med, min, 3) : 0;
 }
