@@ -18,7 +18,8 @@ GUEST_NAMES := hello version crash spinner traps emul user mmu time \
 	hostile_evtchn_exhaust hostile_evtchn_closed hostile_evtchn_bind_twice \
 	hostile_grant_forged_ref hostile_grant_wrong_domid hostile_grant_unmap_foreign \
 	hostile_grant_revoked \
-	attest hostile_tpm_mmio
+	attest hostile_tpm_mmio \
+	hcfuzz hcfuzz_bystander
 GUEST_DIR   := $(BUILD)/guests
 GUEST_OBJ   := $(GUEST_DIR)/obj
 
@@ -59,3 +60,9 @@ $(GUEST_OBJ)/%.o: %.S
 $(GUEST_ELFS): $(GUEST_DIR)/%.elf: $(GUEST_OBJ)/tests/guests/%.o $(GUEST_RT_OBJS) $(GUEST_LDS)
 	@mkdir -p $(dir $@)
 	$(LD) $(GUEST_LDFLAGS) -o $@ $(filter %.o,$^)
+
+# The hypercall fuzzer is split over several files (hcfuzz.h): its helper
+# objects are linked into hcfuzz.elf only.
+HCFUZZ_PARTS := hcfuzz_gen hcfuzz_world hcfuzz_mm hcfuzz_ev hcfuzz_misc hcfuzz_issue \
+	hcfuzz_report
+$(GUEST_DIR)/hcfuzz.elf: $(foreach p,$(HCFUZZ_PARTS),$(GUEST_OBJ)/tests/guests/$(p).o)

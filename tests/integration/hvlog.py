@@ -242,3 +242,18 @@ def moat_policy_load_measured(domid: int) -> str:
     """The console record of a run-time policy load by d<domid> (PCR 21)."""
     return (r"(?m)^\(moat\) measure: PCR 21 sha256 [0-9a-f]{16} "
             rf"security policy: loaded by domain {domid}\b")
+
+
+# ---- The hypercall fuzzer (tests_hcfuzz.py) --------------------------------
+
+def moat_hv_fatal() -> str:
+    """The hypervisor's report of an exception in its own code (an #NM, a
+    #DB, a #PF without a fixup...), after which it stops the machine."""
+    return r"(?m)^\(moat\) ERROR: hypervisor fault: "
+
+
+def moat_guest_breakpoint_in_hv(domid: int) -> str:
+    """A data breakpoint d<domid> set on its own memory fired while the
+    hypervisor copied to or from it, and was ignored."""
+    return (rf"(?m)^\(moat\) WARNING: d{domid}: a data breakpoint of its own fired in the "
+            r"hypervisor at rip [0-9a-f]+ \(dr6 [0-9a-f]+\): ignored")

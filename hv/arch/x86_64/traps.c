@@ -46,6 +46,7 @@ static const char *exc_name(uint64_t vec)
 
 static bool ex_fixup(struct cpu_regs *regs)
 {
+	/* cppcheck-suppress comparePointers ; the linker script places both bounds of one table */
 	for (const struct ex_entry *e = __ex_table_start; e < __ex_table_end; e++) {
 		if (e->fault == regs->rip) {
 			regs->rip = e->fixup;
@@ -129,6 +130,44 @@ static void guest_fault(struct vcpu *curr, struct cpu_regs *r)
 	}
 }
 
+/*
+ * A #DB in the hypervisor: a data breakpoint a guest set on its own memory
+ * fired while we copied to or from that memory (its DR0-3 and DR7 stay
+ * loaded while it is in a hypercall). It is a trap, taken after the
+ * access: reset DR6 and go on, as Xen does. DR6 is the guest's to write
+ * (set_debugreg), so nothing is decided on it: set_debugreg keeps DR0-3
+ * out of our range (no instruction breakpoint can fire in our code) and
+ * refuses DR7.GD, and SYSCALL and every gate clear TF, so a #DB here with
+ * TF clear can only be a guest's data breakpoint. With TF set it is a bug
+ * of ours and stays fatal. The first few are reported; then it goes quiet
+ * (a guest cannot flood the console).
+ */
+#define DR6_RESET      0xffff0ff0ULL
+#define WATCH_WARNINGS 8
+
+static unsigned int watch_warned;
+
+static bool guest_watchpoint_hit(const struct cpu_regs *r)
+{
+	struct vcpu *curr = cpu0_info.current;
+	uint64_t dr6;
+
+	if (r->rflags & X86_EFLAGS_TF) {
+		return false;
+	}
+	__asm__ volatile("mov %%db6, %0" : "=r"(dr6));
+	__asm__ volatile("mov %0, %%db6" : : "r"(DR6_RESET));
+	if (watch_warned < WATCH_WARNINGS) {
+		watch_warned++;
+		printk(LOG_WARN, "d%u: a data breakpoint of its own fired in the hypervisor at "
+		       "rip %lx (dr6 %lx): ignored%s",
+		       curr != NULL && curr->domain != NULL ? curr->domain->id : 0,
+		       (unsigned long)r->rip, (unsigned long)dr6,
+		       watch_warned == WATCH_WARNINGS ? " (not reported again)" : "");
+	}
+	return true;
+}
+
 void trap_dispatch(struct cpu_regs *r)
 {
 	bool from_guest = (r->cs & 3) == 3;
@@ -148,6 +187,9 @@ void trap_dispatch(struct cpu_regs *r)
 	}
 	if (!from_guest) {
 		if (r->vector == 14 && pv_ldt_fault_hv(cpu0_info.current, read_cr2())) {
+			return;
+		}
+		if (r->vector == 1 && guest_watchpoint_hit(r)) {
 			return;
 		}
 		/* Guest accesses (#PF) and guest selector loads (#GP, #NP, #SS). */

@@ -124,6 +124,13 @@ void arch_vcpu_destroy(struct vcpu *v)
 
 void arch_context_switch(struct vcpu *prev, struct vcpu *next)
 {
+	/*
+	 * A PV guest's virtual CR0.TS (fpu_taskswitch) is in the real CR0
+	 * while it runs, and still is when it yields, blocks or is preempted:
+	 * fxsave/fxrstor would raise #NM here. Clear it; pv_state_load() sets
+	 * it again for next.
+	 */
+	__asm__ volatile("clts");
 	if (prev->arch.stack != NULL) {
 		unsigned int s = (unsigned int)mfn_x(prev->arch.stack_mfn);
 
