@@ -5,7 +5,8 @@
 include build.mk
 
 .DEFAULT_GOAL := all
-.PHONY: all deps run test check unit fuzz-replay fuzz-smoke fuzz integration bench clean
+.PHONY: all deps run test check unit fuzz-replay fuzz-smoke fuzz fuzz-afl integration bench coverage \
+	coverage-bins clean
 
 RESULTS := $(BUILD)/results
 
@@ -27,6 +28,14 @@ include $(wildcard fuzz/*.mk)
 
 UNIT_BINS := $(foreach t,$(UNIT_TESTS),$(BUILD)/unit/$(t))
 FUZZ_BINS := $(foreach f,$(FUZZERS),$(BUILD)/fuzz/$(f))
+# The same harness sources under AFL++ (its libFuzzer-compatible driver).
+FUZZ_AFL_BINS := $(foreach f,$(FUZZERS),$(BUILD)/fuzz-afl/$(f))
+# The one AFL++ harness make test builds and runs, to prove the path works.
+FUZZ_AFL_SMOKE := fuzz_insn
+# Coverage copies (clang source-based coverage, no sanitizers) of the unit
+# tests and the harnesses, for make coverage.
+COV_UNIT_BINS := $(foreach t,$(UNIT_TESTS),$(BUILD)/coverage/unit/$(t))
+COV_FUZZ_BINS := $(foreach f,$(FUZZERS),$(BUILD)/coverage/fuzz/$(f))
 
 define unit_rule
 $(BUILD)/unit/$(1): $$(call host_obj,$$($(1)_SRCS))
@@ -41,6 +50,27 @@ $(BUILD)/fuzz/$(1): $$($(1)_SRCS)
 	$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$^ $$($(1)_LIBS) -o $$@
 endef
 $(foreach f,$(FUZZERS),$(eval $(call fuzz_rule,$(f))))
+
+define fuzz_afl_rule
+$(BUILD)/fuzz-afl/$(1): $$($(1)_SRCS) | $(BUILD)/policy/policy.blob
+	@mkdir -p $$(dir $$@)
+	AFL_QUIET=1 $$(FUZZ_AFL_CC) $$(FUZZ_CFLAGS) $$^ $$($(1)_LIBS) -o $$@
+endef
+$(foreach f,$(FUZZERS),$(eval $(call fuzz_afl_rule,$(f))))
+
+define cov_unit_rule
+$(BUILD)/coverage/unit/$(1): $$(call cov_obj,$$($(1)_SRCS))
+	@mkdir -p $$(dir $$@)
+	$$(COV_CC) $$(COV_CFLAGS) $$^ -lcmocka $$($(1)_LIBS) -o $$@
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call cov_unit_rule,$(t))))
+
+define cov_fuzz_rule
+$(BUILD)/coverage/fuzz/$(1): $$(call cov_obj,$$($(1)_SRCS))
+	@mkdir -p $$(dir $$@)
+	$$(COV_CC) $$(COV_CFLAGS) -fsanitize=fuzzer $$^ $$(filter -l%,$$($(1)_LIBS)) -o $$@
+endef
+$(foreach f,$(FUZZERS),$(eval $(call cov_fuzz_rule,$(f))))
 
 all: hv guests bench-guests policy $(UNIT_BINS) $(FUZZ_BINS)
 
@@ -57,34 +87,57 @@ unit: $(UNIT_BINS)
 	@mkdir -p $(RESULTS)
 	@scripts/run-unit.sh $(RESULTS) $(UNIT_BINS)
 
-fuzz-replay: $(FUZZ_BINS)
+# Every corpus and regression input under ASan+UBSan, a bounded smoke run
+# of each harness (FUZZ_SMOKE_SECS), and one AFL++ harness for a few
+# seconds (FUZZ_AFL_SMOKE_SECS).
+fuzz-replay: $(FUZZ_BINS) $(BUILD)/fuzz-afl/$(FUZZ_AFL_SMOKE)
 	@mkdir -p $(RESULTS)
-	@scripts/fuzz-replay.sh $(RESULTS) $(FUZZERS)
+	@FUZZ_AFL_SMOKE=$(FUZZ_AFL_SMOKE) scripts/fuzz-replay.sh $(RESULTS) $(FUZZERS)
+
+# Every harness built for AFL++ into $(BUILD)/fuzz-afl/ (not part of all:
+# it compiles the whole core once more per harness).
+fuzz-afl: $(FUZZ_AFL_BINS)
 
 integration: hv guests
 	@mkdir -p $(RESULTS)
 	@$(PYTHON) tests/integration/run.py --results $(RESULTS)/integration.tap
 
-# Static checks (sparse over the freestanding sources).
+# Static checks: sparse, the mediation table, cppcheck, and both worlds
+# built with warnings as errors (scripts/check.sh).
 check:
 	@mkdir -p $(RESULTS)
-	@scripts/check.sh $(RESULTS)
+	@WARN="$(WARN)" FREE_CFLAGS="$(FREE_CFLAGS)" HOST_CFLAGS="$(HOST_CFLAGS)" \
+		CHECK_BUILD="$(BUILD)/hv/moat.bin $(UNIT_BINS)" MAKE="$(MAKE)" \
+		scripts/check.sh $(RESULTS)
 
 # Benchmarks: guests report TSC ticks under -icount shift=0,sleep=off
 # (ticks = guest instructions, so figures repeat). Not part of make test.
 bench: hv bench-guests $(BUILD)/policy/policy.blob
 	@mkdir -p $(RESULTS)
 	@$(PYTHON) tests/integration/run.py --bench --results $(RESULTS)/bench.tap
-	@$(MAKE) --no-print-directory -f tests/bench/host/rules.mk BUILD=$(BUILD) RESULTS=$(RESULTS) avc-bench
+	@$(MAKE) --no-print-directory -f tests/bench/host/rules.mk BUILD=$(BUILD) RESULTS=$(RESULTS) host-bench
 
-# Long fuzzing campaigns for a user (not part of make test).
-fuzz: $(FUZZ_BINS)
+# Long fuzzing campaigns for a user (not part of make test): AFL++ then
+# libFuzzer per harness, then the in-guest fuzzer (scripts/guest-fuzz.sh,
+# hence hv and guests); knobs at the top of scripts/fuzz-campaign.sh.
+fuzz: $(FUZZ_BINS) $(FUZZ_AFL_BINS) hv guests $(BUILD)/policy/policy.blob
 	@scripts/fuzz-campaign.sh $(FUZZERS)
+
+# Line and branch coverage of hv/common, xsm and attest by the unit tests
+# and every committed fuzz input, into $(BUILD)/coverage/ (HTML and a
+# summary); from make test also a TAP line with the figures.
+coverage-bins: $(COV_UNIT_BINS) $(COV_FUZZ_BINS)
+
+coverage:
+	@$(MAKE) --no-print-directory -j2 coverage-bins
+	@mkdir -p $(RESULTS)
+	@scripts/coverage.sh $(RESULTS) "$(UNIT_TESTS)" "$(FUZZERS)"
 
 test: deps
 	@rm -rf $(RESULTS)
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory -k check unit fuzz-replay integration policy-check; true
+	@$(MAKE) --no-print-directory -k check unit fuzz-replay integration policy-check \
+		coverage; true
 	@$(PYTHON) tests/summarize.py $(RESULTS)
 
 clean:

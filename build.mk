@@ -39,9 +39,23 @@ FUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer \
         $(WARN) -Wno-unknown-warning-option -Ihv/include -I. -Itests/unit \
         -Itests/fake_arch/include -DMOAT_HOSTED=1
 
+# The same harness sources for AFL++: afl-clang-fast turns -fsanitize=fuzzer
+# into its own libFuzzer-compatible driver (persistent mode).
+FUZZ_AFL_CC ?= afl-clang-fast
+
+# Coverage copies for make coverage: clang source-based coverage, no
+# sanitizers (speed); warnings are the two worlds' business, not this one's.
+COV_CC ?= clang
+COV_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -fno-strict-aliasing \
+        -fprofile-instr-generate -fcoverage-mapping -Wno-unknown-warning-option \
+        -Ihv/include -I. -Itests/unit -Itests/fake_arch/include -DMOAT_HOSTED=1 \
+        -DFLASK_TEST_BLOB='"$(abspath $(BUILD)/policy/policy.blob)"' \
+        -DFLASK_FUZZ_BLOB='"$(abspath $(BUILD)/policy/policy.blob)"'
+
 # Object paths per world, so one source can be built both ways.
 free_obj  = $(patsubst %.c,$(BUILD)/free/%.o,$(patsubst %.S,$(BUILD)/free/%.o,$(1)))
 host_obj  = $(patsubst %.c,$(BUILD)/host/%.o,$(1))
+cov_obj   = $(patsubst %.c,$(BUILD)/coverage/obj/%.o,$(1))
 
 $(BUILD)/free/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -54,3 +68,7 @@ $(BUILD)/free/%.o: %.S
 $(BUILD)/host/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/coverage/obj/%.o: %.c | $(BUILD)/policy/policy.blob
+	@mkdir -p $(dir $@)
+	$(COV_CC) $(COV_CFLAGS) -MMD -MP -c $< -o $@

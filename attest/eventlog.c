@@ -230,6 +230,7 @@ int evlog_measure(struct evlog *log, uint32_t pcr, uint32_t type,
 		  uint32_t event_size, struct evlog_digests *dig)
 {
 	struct evlog_digests local;
+	/* cppcheck-suppress uninitvar ; evlog_digest() clears and fills *d before anything reads it */
 	struct evlog_digests *d = dig ? dig : &local;
 
 	if (type == EV_NO_ACTION || (len && !data)) {

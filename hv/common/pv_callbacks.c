@@ -31,6 +31,7 @@ void pv_vcpu_init(struct pv_vcpu *pv)
 static bool guest_code_addr_ok(uint64_t a)
 {
 	/* Canonical and not in the hypervisor's range. */
+	/* cppcheck-suppress incorrectLogicOperator ; false: cppcheck 2.10 misreads 0xffff8000... */
 	return guest_range_ok(a, 1) && (a < 0x0000800000000000ULL || a >= 0xffff800000000000ULL);
 }
 
@@ -75,6 +76,7 @@ int64_t do_stack_switch(struct vcpu *curr, const struct hypercall_args *args)
 {
 	uint64_t ss = args->a[0], sp = args->a[1];
 
+	/* cppcheck-suppress incorrectLogicOperator ; false: cppcheck 2.10 misreads 0xffff8000... */
 	if (!guest_range_ok(sp, 0) || (sp >= 0x0000800000000000ULL && sp < 0xffff800000000000ULL)) {
 		return -XEN_EINVAL;
 	}

@@ -27,6 +27,7 @@ int64_t do_fpu_taskswitch(struct vcpu *curr, const struct hypercall_args *args)
 
 static bool canonical(uint64_t a)
 {
+	/* cppcheck-suppress incorrectLogicOperator ; false: cppcheck 2.10 misreads 0xffff8000... */
 	return a < 0x0000800000000000ULL || a >= 0xffff800000000000ULL;
 }
 

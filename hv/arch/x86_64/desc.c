@@ -77,6 +77,7 @@ static uint8_t gdt_empty_page[4096] __attribute__((aligned(4096)));
 void gdt_load_guest(const mfn_t *frames, unsigned int nr)
 {
 	for (unsigned int i = 0; i < GDT_GUEST_PAGES; i++) {
+		/* cppcheck-suppress nullPointer ; frames is read only below nr, and NULL comes with nr 0 */
 		uint64_t phys = i < nr ? mfn_x(frames[i]) << PAGE_SHIFT
 				       : hv_virt_to_phys(gdt_empty_page);
 
