@@ -137,7 +137,7 @@ test: deps
 	@rm -rf $(RESULTS)
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory -k check unit fuzz-replay integration policy-check \
-		coverage; true
+		coverage verify-check; true
 	@$(PYTHON) tests/summarize.py $(RESULTS)
 
 clean:

@@ -58,6 +58,165 @@ struct policy {
 	bool bool_state[POLICY_MAX_BOOLS];
 };
 
+/*@ // The loaded policy as verify/wp sees it (ACSL; comments to the compiler).
+  // The blob is read a byte at a time, little-endian (policy_load.c and
+  // policy_lookup.c read it the same way), so fields are logic functions
+  // of the bytes; the struct comment above is predicate policy_ok.
+
+  logic integer pol_u16{L}(uint8_t *b) = b[0] + 256 * b[1];
+  logic integer pol_u32{L}(uint8_t *b) = pol_u16(b) + 65536 * pol_u16(b + 2);
+  logic integer pol_u64{L}(uint8_t *b) = pol_u32(b) + 4294967296 * pol_u32(b + 4);
+
+  // Element i of a table of esize-byte elements can be read.
+  predicate pol_table{L}(uint8_t *t, integer n, integer esize) =
+    n == 0 || \valid_read(t + (0 .. n * esize - 1));
+
+  // struct policy_blob_av i of AVTAB t.
+  logic integer av_source{L}(uint8_t *t, integer i) = pol_u16(t + 16 * i);
+  logic integer av_target{L}(uint8_t *t, integer i) = pol_u16(t + (16 * i + 2));
+  logic integer av_tclass{L}(uint8_t *t, integer i) = pol_u16(t + (16 * i + 4));
+  logic integer av_kind{L}(uint8_t *t, integer i) = pol_u16(t + (16 * i + 6));
+  logic integer av_perms{L}(uint8_t *t, integer i) = pol_u32(t + (16 * i + 8));
+  logic integer av_cond{L}(uint8_t *t, integer i) = pol_u32(t + (16 * i + 12));
+
+  // struct policy_blob_trans i of TRANS t.
+  logic integer tr_source{L}(uint8_t *t, integer i) = pol_u16(t + 16 * i);
+  logic integer tr_target{L}(uint8_t *t, integer i) = pol_u16(t + (16 * i + 2));
+  logic integer tr_tclass{L}(uint8_t *t, integer i) = pol_u16(t + (16 * i + 4));
+  logic integer tr_new_type{L}(uint8_t *t, integer i) = pol_u16(t + (16 * i + 6));
+  logic integer tr_cond{L}(uint8_t *t, integer i) = pol_u32(t + (16 * i + 8));
+  logic integer tr_pad{L}(uint8_t *t, integer i) = pol_u32(t + (16 * i + 12));
+
+  // struct policy_blob_class value v (index v - 1) of CLASSES t.
+  logic integer cls_name{L}(uint8_t *t, integer v) = pol_u32(t + 16 * (v - 1));
+  logic integer cls_perm_first{L}(uint8_t *t, integer v) = pol_u32(t + (16 * (v - 1) + 4));
+  logic integer cls_perm_count{L}(uint8_t *t, integer v) = pol_u32(t + (16 * (v - 1) + 8));
+
+  // The search key of both rule tables, (source, target, class), in order.
+  predicate key_lt(integer s1, integer t1, integer c1, integer s2, integer t2, integer c2) =
+    s1 < s2 || (s1 == s2 && (t1 < t2 || (t1 == t2 && c1 < c2)));
+  predicate av_key_lt{L}(uint8_t *t, integer i, integer s, integer tt, integer c) =
+    key_lt(av_source(t, i), av_target(t, i), av_tclass(t, i), s, tt, c);
+  predicate av_key_is{L}(uint8_t *t, integer i, integer s, integer tt, integer c) =
+    av_source(t, i) == s && av_target(t, i) == tt && av_tclass(t, i) == c;
+  predicate tr_key_lt{L}(uint8_t *t, integer i, integer s, integer tt, integer c) =
+    key_lt(tr_source(t, i), tr_target(t, i), tr_tclass(t, i), s, tt, c);
+  predicate tr_key_is{L}(uint8_t *t, integer i, integer s, integer tt, integer c) =
+    tr_source(t, i) == s && tr_target(t, i) == tt && tr_tclass(t, i) == c;
+
+  // AVTAB's order: (source, target, tclass, kind, cond), strictly.
+  predicate av_lt{L}(uint8_t *t, integer i, integer j) =
+    key_lt(av_source(t, i), av_target(t, i), av_tclass(t, i),
+           av_source(t, j), av_target(t, j), av_tclass(t, j)) ||
+    (av_source(t, i) == av_source(t, j) && av_target(t, i) == av_target(t, j) &&
+     av_tclass(t, i) == av_tclass(t, j) &&
+     (av_kind(t, i) < av_kind(t, j) ||
+      (av_kind(t, i) == av_kind(t, j) && av_cond(t, i) < av_cond(t, j))));
+  predicate av_sorted{L}(uint8_t *t, integer n) =
+    \forall integer i, j; 0 <= i < j < n ==> av_lt(t, i, j);
+
+  // TRANS's order: (source, target, tclass, cond), strictly.
+  predicate tr_lt{L}(uint8_t *t, integer i, integer j) =
+    key_lt(tr_source(t, i), tr_target(t, i), tr_tclass(t, i),
+           tr_source(t, j), tr_target(t, j), tr_tclass(t, j)) ||
+    (tr_source(t, i) == tr_source(t, j) && tr_target(t, i) == tr_target(t, j) &&
+     tr_tclass(t, i) == tr_tclass(t, j) && tr_cond(t, i) < tr_cond(t, j));
+  predicate tr_sorted{L}(uint8_t *t, integer n) =
+    \forall integer i, j; 0 <= i < j < n ==> tr_lt(t, i, j);
+
+  lemma key_lt_total: \forall integer s1, t1, c1, s2, t2, c2;
+    !key_lt(s1, t1, c1, s2, t2, c2) && !key_lt(s2, t2, c2, s1, t1, c1) ==>
+    s1 == s2 && t1 == t2 && c1 == c2;
+
+  lemma pol_no_dontaudit: \forall integer x; x == 0 ==> (uint32_t)~x == 0xffffffff;
+
+  // What the lookups take from the order: keys never decrease.
+  lemma av_lt_keys{L}: \forall uint8_t *t, integer i, j; av_lt(t, i, j) ==>
+    !key_lt(av_source(t, j), av_target(t, j), av_tclass(t, j),
+            av_source(t, i), av_target(t, i), av_tclass(t, i));
+  lemma av_sorted_keys{L}: \forall uint8_t *t, integer n, i, j;
+    av_sorted(t, n) ==> 0 <= i < j < n ==>
+    !key_lt(av_source(t, j), av_target(t, j), av_tclass(t, j),
+            av_source(t, i), av_target(t, i), av_tclass(t, i));
+  lemma tr_lt_keys{L}: \forall uint8_t *t, integer i, j; tr_lt(t, i, j) ==>
+    !key_lt(tr_source(t, j), tr_target(t, j), tr_tclass(t, j),
+            tr_source(t, i), tr_target(t, i), tr_tclass(t, i));
+  lemma tr_sorted_keys{L}: \forall uint8_t *t, integer n, i, j;
+    tr_sorted(t, n) ==> 0 <= i < j < n ==>
+    !key_lt(tr_source(t, j), tr_target(t, j), tr_tclass(t, j),
+            tr_source(t, i), tr_target(t, i), tr_tclass(t, i));
+  // ... and among the rules of one key, cond increases strictly.
+  lemma tr_sorted_cond{L}: \forall uint8_t *t, integer n, i, j;
+    tr_sorted(t, n) ==> 0 <= i < j < n ==>
+    tr_source(t, i) == tr_source(t, j) && tr_target(t, i) == tr_target(t, j) &&
+    tr_tclass(t, i) == tr_tclass(t, j) ==> tr_cond(t, i) < tr_cond(t, j);
+
+  // A rule's cond: 0 (always) or a boolean index + 1, with bit 31 for
+  // "while false".
+  predicate pol_cond_ok(integer cond, integer bool_count) =
+    cond == 0 || (1 <= (cond & 0x7fffffff) <= bool_count);
+  predicate pol_cond_holds(struct policy p, integer cond) =
+    cond == 0 ||
+    p.bool_state[(cond & 0x7fffffff) - 1] == ((cond & 0x80000000) == 0 ? 1 : 0);
+
+  predicate pol_rule_ok(integer s, integer t, integer c, integer cond, struct policy p) =
+    1 <= s <= p.type_count && 1 <= t <= p.type_count &&
+    1 <= c <= p.class_count && pol_cond_ok(cond, p.bool_count);
+
+  // What policy_load() checks of AVTAB, TRANS and CLASSES, and what the
+  // lookups rely on.
+  predicate pol_av_entry_ok{L}(struct policy p, integer i) =
+    pol_rule_ok(av_source(p.avtab, i), av_target(p.avtab, i), av_tclass(p.avtab, i),
+                av_cond(p.avtab, i), p) &&
+    (av_kind(p.avtab, i) == POLICY_AV_ALLOWED || av_kind(p.avtab, i) == POLICY_AV_AUDITALLOW ||
+     av_kind(p.avtab, i) == POLICY_AV_DONTAUDIT);
+  predicate pol_av_ok{L}(struct policy p) =
+    pol_table(p.avtab, p.av_count, 16) && av_sorted(p.avtab, p.av_count) &&
+    \forall integer i; 0 <= i < p.av_count ==> pol_av_entry_ok(p, i);
+  predicate pol_tr_entry_ok{L}(struct policy p, integer i) =
+    pol_rule_ok(tr_source(p.trans, i), tr_target(p.trans, i), tr_tclass(p.trans, i),
+                tr_cond(p.trans, i), p) &&
+    1 <= tr_new_type(p.trans, i) <= p.type_count && tr_pad(p.trans, i) == 0;
+  predicate pol_trans_ok{L}(struct policy p) =
+    pol_table(p.trans, p.trans_count, 16) && tr_sorted(p.trans, p.trans_count) &&
+    \forall integer i; 0 <= i < p.trans_count ==> pol_tr_entry_ok(p, i);
+  predicate pol_classes_ok{L}(struct policy p) =
+    pol_table(p.classes, p.class_count, 16) &&
+    \forall integer v; 1 <= v <= p.class_count ==>
+      cls_name(p.classes, v) < p.strtab_size && cls_perm_count(p.classes, v) <= 32 &&
+      cls_perm_first(p.classes, v) + cls_perm_count(p.classes, v) <= p.perm_count;
+  predicate pol_bools_ok(struct policy p) = p.bool_count <= POLICY_MAX_BOOLS;
+
+  // A section of u32 STRTAB offsets (TYPES, PERMS, USERS, ROLES).
+  predicate pol_names_ok{L}(uint8_t *tab, integer n, integer strtab_size) =
+    pol_table(tab, n, 4) && \forall integer i; 0 <= i < n ==> pol_u32(tab + 4 * i) < strtab_size;
+  predicate pol_bool_names_ok{L}(struct policy p) =
+    pol_table(p.bools, p.bool_count, 8) && \forall integer i; 0 <= i < p.bool_count ==>
+      pol_u32(p.bools + 8 * i) < p.strtab_size && pol_u32(p.bools + (8 * i + 4)) <= 1;
+  // struct policy_blob_isid i: name, then user, role, type.
+  predicate pol_isids_ok{L}(struct policy p) =
+    pol_table(p.isids, p.isid_count, 12) && \forall integer i; 0 <= i < p.isid_count ==>
+      pol_u32(p.isids + 12 * i) < p.strtab_size &&
+      1 <= pol_u16(p.isids + (12 * i + 4)) <= p.user_count &&
+      1 <= pol_u16(p.isids + (12 * i + 6)) <= p.role_count &&
+      1 <= pol_u16(p.isids + (12 * i + 8)) <= p.type_count;
+
+  // The invariant of a loaded policy (the comment on struct policy), of
+  // the struct's value, so that a copy of a checked policy is checked.
+  predicate policy_ok{L}(struct policy p) =
+    p.strtab_size >= 1 && \valid_read(p.strtab + (0 .. p.strtab_size - 1)) &&
+    p.strtab[p.strtab_size - 1] == 0 &&
+    p.type_count <= 0xffff && p.class_count <= 0xffff &&
+    p.user_count <= 0xffff && p.role_count <= 0xffff &&
+    pol_names_ok(p.types, p.type_count, p.strtab_size) &&
+    pol_names_ok(p.perms, p.perm_count, p.strtab_size) &&
+    pol_names_ok(p.users, p.user_count, p.strtab_size) &&
+    pol_names_ok(p.roles, p.role_count, p.strtab_size) &&
+    pol_classes_ok(p) && pol_bools_ok(p) && pol_bool_names_ok(p) &&
+    pol_av_ok(p) && pol_isids_ok(p) && pol_trans_ok(p);
+
+*/
+
 /* A security context without MLS: each field a value (index + 1). */
 struct context {
 	uint16_t user;

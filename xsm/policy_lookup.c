@@ -11,24 +11,29 @@
  */
 #include <hv/lib.h>
 #include <public/errno.h>
-#include <xsm/policy.h>
+#include <xsm/policy_read.h>
 
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
+/*@ requires \valid_read(p) && i < p->av_count && \valid_read(p->avtab + (0 .. 16 * p->av_count - 1));
+    requires \valid(a) && \separated(a, p->avtab + (0 .. 16 * p->av_count - 1));
+    assigns *a;
+    ensures a->source == av_source(p->avtab, i) && a->target == av_target(p->avtab, i);
+    ensures a->tclass == av_tclass(p->avtab, i) && a->kind == av_kind(p->avtab, i);
+    ensures a->perms == av_perms(p->avtab, i) && a->cond == av_cond(p->avtab, i); */
 static void get_av(const struct policy *p, uint32_t i, struct policy_blob_av *a)
 {
-	memcpy(a, p->avtab + index_nospec(i, p->av_count) * sizeof(*a), sizeof(*a));
+	blob_av_at(p->avtab, (uint32_t)index_nospec(i, p->av_count), a);
 }
 
+/*@ requires \valid_read(p) && 1 <= value <= p->class_count;
+    requires \valid_read(p->classes + (0 .. 16 * p->class_count - 1));
+    requires \valid(c) && \separated(c, p->classes + (0 .. 16 * p->class_count - 1));
+    assigns *c;
+    ensures c->name == cls_name(p->classes, value);
+    ensures c->perm_first == cls_perm_first(p->classes, value);
+    ensures c->perm_count == cls_perm_count(p->classes, value); */
 static void get_class(const struct policy *p, uint32_t value, struct policy_blob_class *c)
 {
-	memcpy(c, p->classes + index_nospec(value - 1, p->class_count) * sizeof(*c), sizeof(*c));
+	blob_class_at(p->classes, (uint32_t)index_nospec(value - 1, p->class_count), c);
 }
 
 /* A checked STRTAB offset; the STRTAB ends in NUL so the name does too. */
@@ -46,21 +51,50 @@ static bool name_eq(const struct policy *p, uint32_t off, const char *name, size
 	return len < avail && memcmp(s, name, len) == 0 && s[len] == '\0';
 }
 
+/* Both rule tables are sorted by (source, target, tclass) first: whether
+ * (s, t, c) sorts before the key (ks, kt, kc). */
+/*@ assigns \nothing;
+    ensures \result <==> key_lt(s, t, c, ks, kt, kc); */
+static bool key_before(uint16_t s, uint16_t t, uint16_t c, uint16_t ks, uint16_t kt, uint16_t kc)
+{
+	if (s != ks) {
+		return s < ks;
+	}
+	if (t != kt) {
+		return t < kt;
+	}
+	return c < kc;
+}
+
 /* Rules for (stype, ttype, tclass) are contiguous in the sorted AVTAB;
  * return the index of the first (or av_count if none). */
+/*@ requires \valid_read(p) && pol_av_ok(*p);
+    assigns \nothing;
+    ensures 0 <= \result <= p->av_count;
+    ensures \forall integer j; 0 <= j < \result ==> av_key_lt(p->avtab, j, stype, ttype, tclass);
+    ensures \forall integer j; \result <= j < p->av_count ==>
+      !av_key_lt(p->avtab, j, stype, ttype, tclass);
+    ensures found_at: \forall integer j; 0 <= j < p->av_count && av_key_is(p->avtab, j, stype, ttype, tclass)
+      ==> \result <= j;
+    ensures found: \forall integer j; \result <= j < p->av_count &&
+      av_key_is(p->avtab, j, stype, ttype, tclass) ==> av_key_is(p->avtab, \result, stype, ttype, tclass); */
 static uint32_t av_first(const struct policy *p, uint16_t stype, uint16_t ttype, uint16_t tclass)
 {
-	uint64_t key = ((uint64_t)stype << 32) | ((uint64_t)ttype << 16) | tclass;
 	uint32_t lo = 0, hi = p->av_count;
 
+	/*@ loop invariant 0 <= lo <= hi <= p->av_count;
+	    loop invariant \forall integer j; 0 <= j < lo ==> av_key_lt(p->avtab, j, stype, ttype, tclass);
+	    loop invariant \forall integer j; 0 <= j < lo ==> !av_key_is(p->avtab, j, stype, ttype, tclass);
+	    loop invariant \forall integer j; hi <= j < p->av_count ==>
+	      !av_key_lt(p->avtab, j, stype, ttype, tclass);
+	    loop assigns lo, hi;
+	    loop variant hi - lo; */
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		struct policy_blob_av a;
-		uint64_t k;
 
 		get_av(p, mid, &a);
-		k = ((uint64_t)a.source << 32) | ((uint64_t)a.target << 16) | a.tclass;
-		if (k < key) {
+		if (key_before(a.source, a.target, a.tclass, stype, ttype, tclass)) {
 			lo = mid + 1;
 		} else {
 			hi = mid;
@@ -69,6 +103,9 @@ static uint32_t av_first(const struct policy *p, uint16_t stype, uint16_t ttype,
 	return lo;
 }
 
+/*@ requires \valid_read(p) && pol_bools_ok(*p) && pol_cond_ok(cond, p->bool_count);
+    assigns \nothing;
+    ensures \result <==> pol_cond_holds(*p, cond); */
 static bool cond_holds(const struct policy *p, uint32_t cond)
 {
 	uint32_t b;
@@ -83,6 +120,9 @@ static bool cond_holds(const struct policy *p, uint32_t cond)
 }
 
 /* The class's valid permission bits; 0 for an unknown class. */
+/*@ requires \valid_read(p) && pol_classes_ok(*p);
+    assigns \nothing;
+    ensures tclass == 0 || tclass > p->class_count ==> \result == 0; */
 static uint32_t class_perm_mask(const struct policy *p, uint16_t tclass)
 {
 	struct policy_blob_class c;
@@ -94,18 +134,45 @@ static uint32_t class_perm_mask(const struct policy *p, uint16_t tclass)
 	return c.perm_count >= 32 ? ~0U : (1U << c.perm_count) - 1;
 }
 
+/*@ requires \valid_read(p) && pol_av_ok(*p) && pol_classes_ok(*p) && pol_bools_ok(*p);
+    requires \valid(out) && \separated(out, p);
+    requires \separated(out, p->avtab + (0 .. 16 * p->av_count - 1));
+    assigns *out;
+    behavior no_rule:
+      assumes !\exists integer j; 0 <= j < p->av_count && av_key_is(p->avtab, j, stype, ttype, tclass);
+      ensures out->allowed == 0 && out->auditallow == 0;
+      ensures out->auditdeny == 0xffffffff;
+    behavior unknown_class:
+      assumes tclass == 0 || tclass > p->class_count;
+      ensures out->allowed == 0 && out->auditallow == 0; */
 void policy_compute_av(const struct policy *p, uint16_t stype, uint16_t ttype, uint16_t tclass,
 		       struct av_decision *out)
 {
 	uint32_t dontaudit = 0, mask = class_perm_mask(p, tclass);
+	uint32_t first = av_first(p, stype, ttype, tclass), i;
 
 	out->allowed = 0;
 	out->auditallow = 0;
-	for (uint32_t i = av_first(p, stype, ttype, tclass); i < p->av_count; i++) {
+	/* The loop sees exactly the rules for the key (asserted at its end). */
+	/*@ loop invariant first <= i <= p->av_count;
+	    loop invariant \forall integer j; first <= j < i ==> av_key_is(p->avtab, j, stype, ttype, tclass);
+	    loop invariant i > first ==> av_key_is(p->avtab, first, stype, ttype, tclass);
+	    loop invariant i == first ==> out->allowed == 0 && out->auditallow == 0 && dontaudit == 0;
+	    loop assigns i, dontaudit, out->allowed, out->auditallow;
+	    loop variant p->av_count - i; */
+	for (i = first; i < p->av_count; i++) {
 		struct policy_blob_av a;
 
 		get_av(p, i, &a);
 		if (a.source != stype || a.target != ttype || a.tclass != tclass) {
+			/* Entry i sorts after the key, so does every later one. */
+			/*@ assert after_key: key_lt(stype, ttype, tclass, av_source(p->avtab, i),
+			      av_target(p->avtab, i), av_tclass(p->avtab, i)); */
+			/*@ assert later_not_below: \forall integer j; i < j < p->av_count ==>
+			      !key_lt(av_source(p->avtab, j), av_target(p->avtab, j), av_tclass(p->avtab, j),
+			              av_source(p->avtab, i), av_target(p->avtab, i), av_tclass(p->avtab, i)); */
+			/*@ assert rest_other_keys: \forall integer j; i <= j < p->av_count ==>
+			      !av_key_is(p->avtab, j, stype, ttype, tclass); */
 			break;
 		}
 		if (!cond_holds(p, a.cond)) {
@@ -119,44 +186,79 @@ void policy_compute_av(const struct policy *p, uint16_t stype, uint16_t ttype, u
 			dontaudit |= a.perms;
 		}
 	}
+	/*@ assert every_rule_seen: \forall integer j; 0 <= j < p->av_count &&
+	      av_key_is(p->avtab, j, stype, ttype, tclass) ==> first <= j < i; */
 	/* Bits the class does not define are never granted. */
 	out->allowed &= mask;
 	out->auditallow &= mask;
 	out->auditdeny = ~dontaudit;
 }
 
+/*@ requires \valid_read(p) && i < p->trans_count && \valid_read(p->trans + (0 .. 16 * p->trans_count - 1));
+    requires \valid(t) && \separated(t, p->trans + (0 .. 16 * p->trans_count - 1));
+    assigns *t;
+    ensures t->source == tr_source(p->trans, i) && t->target == tr_target(p->trans, i);
+    ensures t->tclass == tr_tclass(p->trans, i) && t->new_type == tr_new_type(p->trans, i);
+    ensures t->cond == tr_cond(p->trans, i); */
 static void get_trans(const struct policy *p, uint32_t i, struct policy_blob_trans *t)
 {
-	memcpy(t, p->trans + index_nospec(i, p->trans_count) * sizeof(*t), sizeof(*t));
+	blob_trans_at(p->trans, (uint32_t)index_nospec(i, p->trans_count), t);
 }
 
 /* Transitions for (stype, ttype, tclass) are contiguous in the sorted TRANS
  * with the unconditional one (cond 0) first; an active conditional one
  * applies only when there is none. */
+/*@ requires \valid_read(p) && pol_trans_ok(*p) && pol_bools_ok(*p);
+    assigns \nothing;
+    ensures \result != 0 ==> \exists integer j; 0 <= j < p->trans_count &&
+      tr_key_is(p->trans, j, stype, ttype, tclass) && pol_cond_holds(*p, tr_cond(p->trans, j)) &&
+      \result == tr_new_type(p->trans, j);
+    ensures \result == 0 <==> \forall integer j; 0 <= j < p->trans_count &&
+      tr_key_is(p->trans, j, stype, ttype, tclass) ==> !pol_cond_holds(*p, tr_cond(p->trans, j));
+    ensures unconditional_wins: \forall integer j; 0 <= j < p->trans_count &&
+      tr_key_is(p->trans, j, stype, ttype, tclass) && tr_cond(p->trans, j) == 0 ==>
+      \result == tr_new_type(p->trans, j); */
 uint16_t policy_compute_create(const struct policy *p, uint16_t stype, uint16_t ttype,
 			       uint16_t tclass)
 {
-	uint64_t key = ((uint64_t)stype << 32) | ((uint64_t)ttype << 16) | tclass;
 	uint32_t lo = 0, hi = p->trans_count;
 
+	/*@ loop invariant 0 <= lo <= hi <= p->trans_count;
+	    loop invariant \forall integer j; 0 <= j < lo ==> tr_key_lt(p->trans, j, stype, ttype, tclass);
+	    loop invariant \forall integer j; 0 <= j < lo ==> !tr_key_is(p->trans, j, stype, ttype, tclass);
+	    loop invariant \forall integer j; hi <= j < p->trans_count ==>
+	      !tr_key_lt(p->trans, j, stype, ttype, tclass);
+	    loop assigns lo, hi;
+	    loop variant hi - lo; */
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		struct policy_blob_trans t;
-		uint64_t k;
 
 		get_trans(p, mid, &t);
-		k = ((uint64_t)t.source << 32) | ((uint64_t)t.target << 16) | t.tclass;
-		if (k < key) {
+		if (key_before(t.source, t.target, t.tclass, stype, ttype, tclass)) {
 			lo = mid + 1;
 		} else {
 			hi = mid;
 		}
 	}
+	/*@ loop invariant lo <= i <= p->trans_count;
+	    loop invariant \forall integer j; lo <= j < i ==> tr_key_is(p->trans, j, stype, ttype, tclass) &&
+	      !pol_cond_holds(*p, tr_cond(p->trans, j));
+	    loop assigns i;
+	    loop variant p->trans_count - i; */
 	for (uint32_t i = lo; i < p->trans_count; i++) {
 		struct policy_blob_trans t;
 
 		get_trans(p, i, &t);
 		if (t.source != stype || t.target != ttype || t.tclass != tclass) {
+			/* As in policy_compute_av: no later entry has the key. */
+			/*@ assert after_key: key_lt(stype, ttype, tclass, tr_source(p->trans, i),
+			      tr_target(p->trans, i), tr_tclass(p->trans, i)); */
+			/*@ assert later_not_below: \forall integer j; i < j < p->trans_count ==>
+			      !key_lt(tr_source(p->trans, j), tr_target(p->trans, j), tr_tclass(p->trans, j),
+			              tr_source(p->trans, i), tr_target(p->trans, i), tr_tclass(p->trans, i)); */
+			/*@ assert rest_other_keys: \forall integer j; i <= j < p->trans_count ==>
+			      !tr_key_is(p->trans, j, stype, ttype, tclass); */
 			break;
 		}
 		if (cond_holds(p, t.cond)) {

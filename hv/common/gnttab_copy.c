@@ -54,6 +54,7 @@ static int side_decode(struct vcpu *curr, const struct gnttab_copy_ptr *p, struc
 			return GNTST_bad_gntref;
 		}
 		s->ref = (grant_ref_t)index_nospec(p->u.ref, gnttab_nr_entries(s->d));
+		/*@ assert ref_in_table: s->ref < gnttab_entries(s->d->mm.gnt); */
 		return GNTST_okay;
 	}
 	/* DOMID_SELF by frame: PV names the machine frame, which must be ours. */

@@ -104,6 +104,7 @@ int gnttab_map_one(struct vcpu *curr, struct gnttab_map_grant_ref *op)
 		return GNTST_bad_gntref;
 	}
 	ref = (grant_ref_t)index_nospec(ref, gnttab_nr_entries(rd));
+	/*@ assert ref_in_table: ref < gnttab_entries(rd->mm.gnt); */
 	st = host_slot(curr, op->host_addr, by_pte, &l1, &idx);
 	if (st != GNTST_okay) {
 		return st;

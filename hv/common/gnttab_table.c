@@ -18,11 +18,15 @@
 
 #include "gnttab_priv.h"
 
+/*@ requires \valid_read(d);
+    assigns \nothing;
+    ensures \result == gnttab_entries(d->mm.gnt); */
 unsigned int gnttab_nr_entries(const struct domain *d)
 {
 	return d->mm.gnt.ready ? d->mm.gnt.nr_frames * GNTTAB_ENTRIES_PER_FRAME : 0;
 }
 
+/*@ requires \valid_read(d) && gnttab_ok(d->mm.gnt); */
 mfn_t gnttab_frame(const struct domain *d, unsigned int i)
 {
 	if (!d->mm.gnt.ready || i >= d->mm.gnt.nr_frames) {
@@ -31,6 +35,9 @@ mfn_t gnttab_frame(const struct domain *d, unsigned int i)
 	return d->mm.gnt.frames[index_nospec(i, GNTTAB_MAX_FRAMES)];
 }
 
+/* verify/wp: every index below stays inside d's arrays, whatever ref is. */
+/*@ requires \valid_read(d) && gnttab_ok(d->mm.gnt);
+    assigns \nothing; */
 struct gnttab_active *gnttab_active_of(const struct domain *d, grant_ref_t ref)
 {
 	size_t r = index_nospec(ref, gnttab_nr_entries(d));
@@ -39,6 +46,8 @@ struct gnttab_active *gnttab_active_of(const struct domain *d, grant_ref_t ref)
 	return &a[r % GNTTAB_ACTIVE_PER_FRAME];
 }
 
+/*@ requires \valid_read(d) && gnttab_ok(d->mm.gnt);
+    assigns \nothing; */
 struct grant_entry_v1 *gnttab_shared_of(const struct domain *d, grant_ref_t ref)
 {
 	size_t r = index_nospec(ref, gnttab_nr_entries(d));
@@ -151,11 +160,16 @@ int gnttab_grant_reserved(struct domain *d, unsigned int ref, domid_t backend, m
 
 /* ---- maptrack ---------------------------------------------------------------- */
 
+/*@ requires \valid_read(d);
+    assigns \nothing;
+    ensures \result == gnttab_handles(d->mm.gnt); */
 unsigned int gnttab_maptrack_limit(const struct domain *d)
 {
 	return d->mm.gnt.nr_maptrack_frames * GNTTAB_MAPTRACK_PER_FRAME;
 }
 
+/*@ requires \valid_read(d) && gnttab_ok(d->mm.gnt);
+    assigns \nothing; */
 struct gnttab_maptrack *gnttab_maptrack_entry(const struct domain *d, unsigned int h)
 {
 	size_t i = index_nospec(h, gnttab_maptrack_limit(d));
@@ -165,6 +179,9 @@ struct gnttab_maptrack *gnttab_maptrack_entry(const struct domain *d, unsigned i
 	return &t[i % GNTTAB_MAPTRACK_PER_FRAME];
 }
 
+/*@ requires \valid_read(d) && gnttab_ok(d->mm.gnt);
+    assigns \nothing;
+    ensures h >= gnttab_handles(d->mm.gnt) ==> \result == \null; */
 const struct gnttab_maptrack *gnttab_maptrack_get(const struct domain *d, unsigned int h)
 {
 	return h < gnttab_maptrack_limit(d) ? gnttab_maptrack_entry(d, h) : NULL;

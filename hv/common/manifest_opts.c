@@ -165,6 +165,11 @@ static const char *value_list(char *buf, size_t size, const struct opt_value *v)
 	return buf;
 }
 
+/* verify/wp proves it reads only inside cmdline's string and returns a
+ * string inside it (or the literal ""). */
+/*@ requires cmdline == \null || valid_read_string(cmdline);
+    assigns \nothing;
+    ensures cmdline != \null ==> valid_read_string(\result); */
 const char *manifest_skip_image_path(const char *cmdline)
 {
 	const char *pos;
@@ -177,11 +182,22 @@ const char *manifest_skip_image_path(const char *cmdline)
 	if (!mtok_next(&pos, &t) || mtok_split(t, &key, &val)) {
 		return cmdline;
 	}
+	/*@ loop invariant 0 <= i <= t.len;
+	    loop assigns i;
+	    loop variant t.len - i; */
 	for (size_t i = 0; i < t.len; i++) {
 		if (t.p[i] == '/' || t.p[i] == '.') {
+			/*@ assert valid_read_string(pos); */
+			/*@ ghost const char *start = pos; */
+			/*@ ghost size_t k = 0; */
+			/*@ loop invariant pos == start + k && 0 <= k <= mstrlen(start);
+			    loop assigns pos, k;
+			    loop variant mstrlen(start) - k; */
 			while (*pos == ' ' || *pos == '\t') {
 				pos++;
+				/*@ ghost k++; */
 			}
+			/*@ assert valid_read_string(pos); */
 			return pos;
 		}
 	}

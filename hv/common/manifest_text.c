@@ -66,25 +66,44 @@ size_t manifest_text(const struct manifest *m, char *buf, size_t size)
 	return at;
 }
 
+/* verify/wp proves it reads only inside line's string and returns a
+ * string inside it. */
+/*@ requires valid_read_string(line);
+    assigns \nothing;
+    ensures valid_read_string(\result); */
 const char *manifest_module_args(const char *line)
 {
 	const char *p = line;
 	const char *word;
 	bool has_eq = false;
+	/*@ ghost size_t k = 0; */
 
+	/*@ loop invariant p == line + k && 0 <= k <= mstrlen(line);
+	    loop assigns p, k;
+	    loop variant mstrlen(line) - k; */
 	while (*p == ' ' || *p == '\t') {
 		p++;
+		/*@ ghost k++; */
 	}
 	word = p;
+	/*@ ghost size_t w = k; */
+	/*@ loop invariant p == line + k && w <= k <= mstrlen(line) && word == line + w;
+	    loop assigns p, k, has_eq;
+	    loop variant mstrlen(line) - k; */
 	while (*p != '\0' && *p != ' ' && *p != '\t') {
 		has_eq |= *p == '=';
 		p++;
+		/*@ ghost k++; */
 	}
 	if (has_eq || p == word || (p - word == 2 && word[0] == '-' && word[1] == '-')) {
 		return word;
 	}
+	/*@ loop invariant p == line + k && w <= k <= mstrlen(line);
+	    loop assigns p, k;
+	    loop variant mstrlen(line) - k; */
 	while (*p == ' ' || *p == '\t') {
 		p++;
+		/*@ ghost k++; */
 	}
 	return p;
 }

@@ -9,6 +9,10 @@
  * epoch; if it is typed differently before the epoch moves on, every TLB is
  * flushed first, so no stale writable mapping (or cached page walk through
  * a former page table) survives the type change.
+ *
+ * verify/wp proves the contracts below: no count wraps or goes below zero,
+ * ref_count >= type_count is kept, and a frame's type changes only while
+ * its type_count is 0 (given the validators' contracts in verify/include).
  */
 #include <hv/domain.h>
 #include <hv/frame.h>
@@ -18,9 +22,18 @@
 
 #define MM_COUNT_MAX 0xfffffff0U
 
+/*@ // Frame m's counts as the rules in hv/mm.h keep them.
+    predicate counts_ok{L}(uint64_t m) =
+      mm_frame(m)->type_count <= mm_frame(m)->ref_count <= MM_COUNT_MAX;
+*/
+
 /* Bumped on every flush this file asks for; never 0 (fresh frames stamp 0). */
 static uint32_t tlb_epoch = 1;
 
+/*@ requires \valid_read(d);
+    assigns \nothing;
+    ensures \result == \null || (\result == mm_frame(m.m) && \valid(\result) &&
+      \result->state == FRAME_GUEST && \result->owner == d->id); */
 struct frame_info *mm_frame_of(const struct domain *d, mfn_t m)
 {
 	struct frame_info *f = frame_get(m);
@@ -31,6 +44,9 @@ struct frame_info *mm_frame_of(const struct domain *d, mfn_t m)
 	return f;
 }
 
+/*@ requires \valid_read(d);
+    assigns \nothing;
+    ensures \result ==> mm_frame(m.m)->ref_count == 0 && mm_frame(m.m)->type_count == 0; */
 bool mm_frame_unreferenced(const struct domain *d, mfn_t m)
 {
 	const struct frame_info *f = mm_frame_of(d, m);
@@ -38,6 +54,9 @@ bool mm_frame_unreferenced(const struct domain *d, mfn_t m)
 	return f != NULL && f->ref_count == 0 && f->type_count == 0;
 }
 
+/*@ requires \valid_read(d);
+    assigns \nothing;
+    ensures \result ==> mm_frame(m.m)->type == level && mm_frame(m.m)->type_count > 0; */
 bool mm_is_table(const struct domain *d, mfn_t m, unsigned int level)
 {
 	const struct frame_info *f = mm_frame_of(d, m);
@@ -46,6 +65,11 @@ bool mm_is_table(const struct domain *d, mfn_t m, unsigned int level)
 	       (f->mm_flags & MM_F_VALIDATED);
 }
 
+/*@ requires \valid_read(d) && \separated(mm_frame(m.m), d);
+    assigns mm_frame(m.m)->ref_count;
+    ensures \result == 0 || \result == -XEN_EINVAL || \result == -XEN_EOVERFLOW;
+    ensures no_wrap: \result == 0 ==> mm_frame(m.m)->ref_count == \old(mm_frame(m.m)->ref_count) + 1 <= MM_COUNT_MAX;
+    ensures \result != 0 ==> mm_frame(m.m)->ref_count == \old(mm_frame(m.m)->ref_count); */
 int mm_get_page(struct domain *d, mfn_t m)
 {
 	struct frame_info *f = mm_frame_of(d, m);
@@ -60,6 +84,12 @@ int mm_get_page(struct domain *d, mfn_t m)
 	return 0;
 }
 
+/* Returns only if the frame is d's and holds a general reference that no
+ * type reference accounts for (BUG_ON otherwise). */
+/*@ requires \valid_read(d) && \separated(mm_frame(m.m), d) && counts_ok(m.m);
+    assigns mm_frame(m.m)->ref_count;
+    ensures no_underflow: mm_frame(m.m)->ref_count == \old(mm_frame(m.m)->ref_count) - 1;
+    ensures mm_frame(m.m)->type_count <= mm_frame(m.m)->ref_count; */
 void mm_put_page(struct domain *d, mfn_t m)
 {
 	struct frame_info *f = mm_frame_of(d, m);
@@ -71,6 +101,8 @@ void mm_put_page(struct domain *d, mfn_t m)
 
 /* A frame about to take `type` after having none: flush if it lost a
  * different type since the last flush. */
+/*@ requires \valid_read(f);
+    assigns tlb_epoch; */
 static void flush_before_retype(struct frame_info *f, enum mm_type type)
 {
 	if (f->tlb_stamp == tlb_epoch && f->tlb_type != type) {
@@ -82,6 +114,14 @@ static void flush_before_retype(struct frame_info *f, enum mm_type type)
 	}
 }
 
+/*@ requires mm_frame(m.m)->ref_count <= MM_COUNT_MAX;
+    assigns { mm_frame(x)->ref_count | uint64_t x }, { mm_frame(x)->type_count | uint64_t x },
+            { mm_frame(x)->type | uint64_t x }, { mm_frame(x)->mm_flags | uint64_t x },
+            { mm_frame(x)->tlb_type | uint64_t x }, { mm_frame(x)->tlb_stamp | uint64_t x };
+    ensures mm_frame(m.m)->type == \old(mm_frame(m.m)->type) && mm_frame(m.m)->type_count == \old(mm_frame(m.m)->type_count);
+    ensures mm_frame(m.m)->mm_flags == \old(mm_frame(m.m)->mm_flags);
+    ensures \old(mm_frame(m.m)->ref_count) <= mm_frame(m.m)->ref_count <= MM_COUNT_MAX;
+    ensures \result != 0 ==> mm_frame(m.m)->ref_count == \old(mm_frame(m.m)->ref_count); */
 static int validate_contents(struct domain *d, mfn_t m, enum mm_type type)
 {
 	if (mm_type_is_pt(type)) {
@@ -93,6 +133,15 @@ static int validate_contents(struct domain *d, mfn_t m, enum mm_type type)
 	return 0;
 }
 
+/*@ requires \valid_read(d) && \separated(mm_frame(m.m), d) && counts_ok(m.m);
+    assigns { mm_frame(x)->ref_count | uint64_t x }, { mm_frame(x)->type_count | uint64_t x },
+            { mm_frame(x)->type | uint64_t x }, { mm_frame(x)->mm_flags | uint64_t x },
+            { mm_frame(x)->tlb_type | uint64_t x }, { mm_frame(x)->tlb_stamp | uint64_t x }, tlb_epoch;
+    ensures counts_ok(m.m);
+    ensures type_fixed: \old(mm_frame(m.m)->type_count) > 0 ==> mm_frame(m.m)->type == \old(mm_frame(m.m)->type);
+    ensures \result == 0 ==> mm_frame(m.m)->type == type && mm_frame(m.m)->type_count == \old(mm_frame(m.m)->type_count) + 1;
+    ensures \result != 0 ==> mm_frame(m.m)->type == \old(mm_frame(m.m)->type) &&
+      mm_frame(m.m)->type_count == \old(mm_frame(m.m)->type_count) && mm_frame(m.m)->ref_count == \old(mm_frame(m.m)->ref_count); */
 int mm_get_page_type(struct domain *d, mfn_t m, enum mm_type type)
 {
 	struct frame_info *f = mm_frame_of(d, m);
@@ -136,6 +185,15 @@ int mm_get_page_type(struct domain *d, mfn_t m, enum mm_type type)
 	return 0;
 }
 
+/* Returns only if the frame is d's and typed (BUG_ON otherwise). */
+/*@ requires \valid_read(d) && \separated(mm_frame(m.m), d) && counts_ok(m.m);
+    assigns { mm_frame(x)->ref_count | uint64_t x }, { mm_frame(x)->type_count | uint64_t x },
+            { mm_frame(x)->type | uint64_t x }, { mm_frame(x)->mm_flags | uint64_t x },
+            { mm_frame(x)->tlb_type | uint64_t x }, { mm_frame(x)->tlb_stamp | uint64_t x };
+    ensures counts_ok(m.m);
+    ensures no_underflow: mm_frame(m.m)->type_count == \old(mm_frame(m.m)->type_count) - 1;
+    ensures type_fixed: mm_frame(m.m)->type_count > 0 ==> mm_frame(m.m)->type == \old(mm_frame(m.m)->type);
+    ensures mm_frame(m.m)->type_count == 0 ==> mm_frame(m.m)->type == MM_TYPE_NONE && mm_frame(m.m)->mm_flags == 0; */
 void mm_put_page_type(struct domain *d, mfn_t m)
 {
 	struct frame_info *f = mm_frame_of(d, m);

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Build one test variant of the policy for the integration tests:
 #   policy/test/build-variant.sh VARIANT DIR
+# VARIANT is a name under policy/test, or a directory path (verify/policy
+# keeps a deliberately broken variant of its own).
 # DIR is the default policy's build directory (build/policy): it must hold
 # the generated access_vectors and policy-tool (make policy builds both).
 # The sources are the default policy's, except that each
@@ -11,6 +13,9 @@ set -u
 v=$1
 dir=$2
 src=policy/test/$v
+case $v in
+*/*) src=$v; v=$(basename "$v") ;;
+esac
 log="$dir/test-$v.log"
 [ -d "$src" ] || { echo "no policy variant $src" >&2; exit 1; }
 

@@ -91,6 +91,16 @@ struct gnttab_domain {
 	mfn_t console_ring, store_ring, start_info;
 };
 
+/*@ // For verify/wp: the table's bounds (nr_frames never exceeds the arrays
+    // above) and how many refs it has.
+    predicate gnttab_ok(struct gnttab_domain g) =
+      g.nr_frames <= GNTTAB_MAX_FRAMES && g.nr_maptrack_frames <= GNTTAB_MAPTRACK_FRAMES;
+    logic integer gnttab_entries(struct gnttab_domain g) =
+      g.ready ? g.nr_frames * GNTTAB_ENTRIES_PER_FRAME : 0;
+    logic integer gnttab_handles(struct gnttab_domain g) =
+      g.nr_maptrack_frames * GNTTAB_MAPTRACK_PER_FRAME;
+*/
+
 int64_t do_grant_table_op(struct vcpu *curr, const struct hypercall_args *args);
 
 /*

@@ -44,6 +44,13 @@ struct vcpu;
 struct hypercall_args;
 struct frame_info;
 
+/*@ axiomatic MmFrame {
+      // The frame-table entry of machine frame m: what frame_get() returns
+      // for a frame in range (hv/frame.h). Contracts verified by verify/wp
+      // name an entry with it.
+      logic struct frame_info *mm_frame(uint64_t m);
+    } */
+
 /* frame_info.type. The page-table types are numbered by their level. */
 enum mm_type {
 	MM_TYPE_NONE = 0,
@@ -114,6 +121,8 @@ void mm_put_page_type(struct domain *d, mfn_t m);
 bool mm_frame_unreferenced(const struct domain *d, mfn_t m);
 /* True for a validated page table of exactly this level owned by d. */
 bool mm_is_table(const struct domain *d, mfn_t m, unsigned int level);
+/*@ assigns \nothing;
+    ensures \result <==> MM_TYPE_L1 <= type <= MM_TYPE_L4; */
 static inline bool mm_type_is_pt(unsigned int type)
 {
 	return type >= MM_TYPE_L1 && type <= MM_TYPE_L4;
