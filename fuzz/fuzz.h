@@ -8,15 +8,20 @@
 #define FUZZ_FUZZ_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define check(cond)                        \
-	do {                               \
-		if (!(cond)) {             \
-			__builtin_trap();  \
-		}                          \
+/* A broken invariant names itself before the trap, so a crash report says
+ * which check failed (the traps of one function are merged otherwise). */
+#define check(cond)                                                             \
+	do {                                                                    \
+		if (!(cond)) {                                                  \
+			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
+				__LINE__, #cond);                               \
+			__builtin_trap();                                       \
+		}                                                               \
 	} while (0)
 
 /* Checks are the harness's, not code under test: no coverage feedback

@@ -46,9 +46,9 @@ static int hold_frame(struct domain *d, uint64_t raw)
 
 /*
  * The switch from 2-level: every bound port gets the default priority and
- * a fresh "last queue"; the ports pending in shared_info are remembered
- * (no array page exists yet) and raised again as expand_array adds their
- * page, so no event is lost in the move.
+ * a fresh "last queue"; the ports pending in shared_info move to the
+ * early bitmap (no array page exists yet) and are raised again as
+ * expand_array adds their page, so no event is lost in the move.
  */
 static void switch_to_fifo(struct domain *d)
 {
@@ -67,8 +67,13 @@ static void switch_to_fifo(struct domain *d)
 			continue;
 		}
 		evtchn_fifo_priority_set(chn, EVTCHN_FIFO_PRIORITY_DEFAULT);
+		/* Moved, not copied: a bit left in shared_info would outlive
+		 * the port's close under FIFO and, after EVTCHNOP_reset back to
+		 * 2-level, raise a spurious event on whatever port p became
+		 * (found by fuzz/fuzz_evtchn; fuzz/regress/fuzz_evtchn). */
 		if (evtchn_2l_is_pending(d, p)) {
 			d->event.fifo.early[p / 64U] |= 1ULL << (p % 64U);
+			evtchn_2l_clear_pending(d, p);
 		}
 	}
 	d->event.abi = EVTCHN_ABI_FIFO;
