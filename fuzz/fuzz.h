@@ -24,6 +24,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 		}                                                               \
 	} while (0)
 
+/* The whole of a file the build made for the harness (the default policy
+ * blob, FLASK_FUZZ_BLOB), into buf; its length. Stops if it is missing. */
+static inline size_t fuzz_read_file(const char *path, uint8_t *buf, size_t size)
+{
+	FILE *f = fopen(path, "rb");
+	size_t len;
+
+	check(f != NULL);
+	len = fread(buf, 1, size, f);
+	fclose(f);
+	return len;
+}
+
 /* Checks are the harness's, not code under test: no coverage feedback
  * from their loops (it would only slow the fuzzer down), ASan stays on. */
 #if defined(__clang__)

@@ -44,9 +44,9 @@
 #include <public/sched.h>
 #include <xsm/flask.h>
 
-#include "../tests/unit/eventlog_reader.h"
 #include "fuzz.h"
 #include "fuzz_input.h"
+#include "fuzz_measure_log.h"
 #include "fuzz_kernel.h"
 
 #ifndef FLASK_FUZZ_BLOB
@@ -266,23 +266,6 @@ static void make_module(unsigned int i, uint64_t *next)
 
 /* ---- checks ------------------------------------------------------------------- */
 
-harness_only static void check_log_parses(void)
-{
-	struct evr_log l;
-	struct evr_rec r;
-	size_t len;
-	const uint8_t *log = measure_log(&len);
-	int rc;
-
-	if (measure_state() == MEASURE_STATE_OFF) {
-		return;
-	}
-	check(evr_open(&l, log, len) == 0);
-	while ((rc = evr_next(&l, &r)) == 1) {
-	}
-	check(rc == 0);
-}
-
 /* A started domain, as the builder promises it. */
 harness_only static void check_domain(const struct domain *d)
 {
@@ -361,16 +344,12 @@ harness_only static void check_refused(void)
 static void init_once(void)
 {
 	static bool done;
-	FILE *f;
 
 	if (done) {
 		return;
 	}
 	done = true;
-	f = fopen(FLASK_FUZZ_BLOB, "rb");
-	check(f != NULL);
-	policy_len = fread(policy_blob, 1, sizeof(policy_blob), f);
-	fclose(f);
+	policy_len = fuzz_read_file(FLASK_FUZZ_BLOB, policy_blob, sizeof(policy_blob));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -981,16 +981,12 @@ static void init_once(void)
 	struct fuzz_kernel_opts o = small_kernel();
 	struct elf_error eerr;
 	struct build_error berr;
-	FILE *f;
 
 	if (done) {
 		return;
 	}
 	done = true;
-	f = fopen(FLASK_FUZZ_BLOB, "rb");
-	check(f != NULL);
-	policy_len = fread(policy_blob, 1, sizeof(policy_blob), f);
-	fclose(f);
+	policy_len = fuzz_read_file(FLASK_FUZZ_BLOB, policy_blob, sizeof(policy_blob));
 	kernel_len = fuzz_kernel_build(kernel, &o);
 	if (elf_parse(&kernel_img, kernel, kernel_len, &eerr) != 0) {
 		die("the kernel image", eerr.msg);

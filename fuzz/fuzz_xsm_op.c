@@ -43,16 +43,12 @@ static struct domain *dom0, *domu;
 static void init_once(void)
 {
 	static bool done;
-	FILE *f;
 
 	if (done) {
 		return;
 	}
 	done = true;
-	f = fopen(FLASK_FUZZ_BLOB, "rb");
-	check(f != NULL);
-	policy_len = fread(policy_blob, 1, sizeof(policy_blob), f);
-	fclose(f);
+	policy_len = fuzz_read_file(FLASK_FUZZ_BLOB, policy_blob, sizeof(policy_blob));
 	fake_machine_boot(64, 16);
 	fake_console_echo(false);
 	dom0 = domain_alloc("zero");
