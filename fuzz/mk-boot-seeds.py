@@ -39,6 +39,10 @@ def name(n): return names.index(n)           # t < 64
 def backend(n): return 70 + names.index(n)
 def hv(words, path=True):
     if not any(w.startswith("loglvl") for w in words): words = ["loglvl=err"] + words
+    # Without xsm= and without a policy module a boot is refused (MAC is
+    # never off by accident): the seeds that are about something else name
+    # the dummy module; seed 'no_xsm' keeps the refusal.
+    if not any(w.startswith("xsm") for w in words): words = words + ["xsm=dummy"]
     return bytes([len(words), 1 if path else 0] + [hw(w) for w in words])
 def cmd(items, path=True):
     return bytes([len(items), 1 if path else 0] + items)
@@ -76,6 +80,7 @@ seeds['p2m'] = hv([]) + bytes([0]) + dom("dom0", ["mem=1M"], kernel(1 | (2 << 3)
 seeds['features'] = hv([]) + bytes([0]) + dom("dom0", ["mem=1M"], kernel(1 | 0x40, 0x30))
 seeds["grants"] = hv(["loglvl=debug"]) + bytes([1]) + dom("dom0", ["mem=1M", "grant_frames=32", "maptrack=4096"]) + \
     module(0, [name("web"), backend("dom0"), mw("mem=1M"), mw("evtchn_ports=4096")], small)
+seeds['no_xsm'] = bytes([1, 1, hw("console=com1")]) + bytes([0]) + dom("dom0", ["mem=1M"])
 outdir = sys.argv[1] if len(sys.argv) > 1 else "fuzz/corpus/fuzz_boot"
 os.makedirs(outdir, exist_ok=True)
 for k, v in seeds.items():

@@ -55,7 +55,7 @@ boot() {
 		initrd="$POLICY type=policy,$BYSTANDER name=bystander $lab:db_t -- $bargs"
 		initrd="$initrd,$FUZZER name=fuzzer $lab:domU_t -- name=fuzzer $args"
 	else
-		app="console=com1"
+		app="console=com1 xsm=dummy"
 		initrd="$BYSTANDER name=bystander -- $bargs,$FUZZER name=fuzzer -- name=fuzzer $args"
 	fi
 	# About 35,000 calls a second here: allow 500 a second and a minute.

@@ -178,6 +178,14 @@ static int check_kernel_key(struct manifest_domain *d, int idx, enum mod_key k,
 			return manifest_fail(err, idx, key, "vcpus '%s' is not a number from 1 to %d",
 					     mtok_quote(q, v), MANIFEST_MAX_VCPUS);
 		}
+		/* What is measured is what runs: the builder gives every domain
+		 * one vCPU until SMP guests land, so asking for more is refused
+		 * before anything is measured. */
+		if (n > MANIFEST_SUPPORTED_VCPUS) {
+			return manifest_fail(err, idx, key,
+					     "vcpus=%llu is not supported yet: a domain runs %d vCPU",
+					     (unsigned long long)n, MANIFEST_SUPPORTED_VCPUS);
+		}
 		d->vcpus = (uint32_t)n;
 		return 0;
 	case KEY_PRIV:
@@ -401,6 +409,28 @@ int manifest_find_domain(const struct manifest *m, const char *name)
 	return -1;
 }
 
+/*
+ * MAC is never off by accident: without an xsm= option, a policy module
+ * means FLASK (flask= says enforcing or permissive, enforcing by default)
+ * and no policy module refuses the boot. The dummy module's classic rules
+ * run only when xsm=dummy is written. After this, opts.xsm is DUMMY or
+ * FLASK, so what is measured names the module that runs.
+ */
+static int choose_security_module(struct manifest *m, struct manifest_error *err)
+{
+	if (m->opts.xsm != MANIFEST_XSM_UNSET) {
+		return 0;
+	}
+	if (m->policy_module < 0) {
+		return manifest_fail(err, -1, mtok_lit("xsm"),
+				     "no policy module and no xsm= option: no mandatory access "
+				     "control to run (add a type=policy module, or write xsm=dummy)");
+	}
+	m->opts.xsm = MANIFEST_XSM_FLASK;
+	m->opts.xsm_implicit = true;
+	return 0;
+}
+
 int manifest_parse(struct manifest *m, const char *hv_cmdline,
 		   const struct boot_module *mods, unsigned int mod_count,
 		   struct manifest_error *err)
@@ -439,6 +469,10 @@ int manifest_parse(struct manifest *m, const char *hv_cmdline,
 				     "no domain to start (no boot module is a kernel)");
 	}
 	rc = bind_initrds(m, bind_to, MIN(mod_count, MANIFEST_MAX_MODULES), err);
+	if (rc != 0) {
+		return rc;
+	}
+	rc = choose_security_module(m, err);
 	if (rc != 0) {
 		return rc;
 	}

@@ -214,7 +214,7 @@ int manifest_parse_options(struct manifest_options *o, const char *cmdline,
 
 	o->console = MANIFEST_CONSOLE_COM1;
 	o->loglvl = LOG_INFO;
-	o->xsm = MANIFEST_XSM_DUMMY;
+	o->xsm = MANIFEST_XSM_UNSET;
 	o->flask = MANIFEST_FLASK_ENFORCING;
 	o->flask_unlabeled = MANIFEST_UNLABELED_REFUSE;
 	o->measured = MANIFEST_MEASURED_OPTIONAL;

@@ -132,7 +132,7 @@ static bool build_one(const struct manifest_domain *md, const struct boot_info *
 /*
  * Once every domain is built and labelled: offer each one's console and
  * xenstore rings to its backend (grant refs 0 and 1, and with backend= the
- * event channels). Domain ids follow manifest order: build_one takes slots
+ * event channels), then check that the domain as built is the one measured. Domain ids follow manifest order: build_one takes slots
  * in order and any failure refuses the whole boot, so manifest domain i is
  * domain i + 1.
  */
@@ -153,10 +153,14 @@ static bool connect_backends(void)
 			be = domain_by_id((domid_t)(idx + 1));
 			BUG_ON(be == NULL);
 		}
+		d->backend = be != NULL ? be->id : 0;
 		rc = gnttab_connect_backend(d, be);
 		if (rc != 0) {
 			printk(LOG_ERR, "domain '%s': cannot offer its console and xenstore rings to %s (%d)",
 			       md->name, be != NULL ? be->name : "domain 0", rc);
+			return false;
+		}
+		if (!domain_launch_matches(d, md)) {
 			return false;
 		}
 	}
@@ -204,14 +208,17 @@ static void measure_everything(const struct boot_info *bi)
 }
 
 /*
- * xsm=flask needs a policy module that loads: anything else stops the boot
- * (fail closed). With xsm=dummy a policy module is refused too, since the
- * operator evidently expected a policy to be enforced.
+ * MAC is never off by accident: with no xsm= option the manifest parser
+ * chose FLASK for a boot with a policy module and refused one without, so
+ * the dummy module's classic rules run only when xsm=dummy is written, and
+ * then the console says so loudly. xsm=flask needs a policy module that loads:
+ * anything else stops the boot (fail closed). With xsm=dummy a policy
+ * module is refused too, since the operator evidently expected a policy to
+ * be enforced.
  */
 static void start_security_module(const struct boot_info *bi)
 {
 	enum xsm_module module = XSM_MODULE_DUMMY;
-
 	if (manifest.opts.xsm == MANIFEST_XSM_FLASK) {
 		const struct boot_module *pm;
 		bool enforcing = manifest.opts.flask == MANIFEST_FLASK_ENFORCING;
@@ -230,10 +237,17 @@ static void start_security_module(const struct boot_info *bi)
 			boot_refused();
 		}
 		module = XSM_MODULE_FLASK;
+		if (manifest.opts.xsm_implicit) {
+			printk(LOG_INFO, "xsm: no xsm= option and a policy module: flask");
+		}
 	} else if (manifest.policy_module >= 0) {
 		printk(LOG_ERR, "module %d is a policy but xsm=dummy: add xsm=flask to enforce it",
 		       manifest.policy_module);
 		boot_refused();
+	} else {
+		printk(LOG_WARN, "xsm=dummy: NO MANDATORY ACCESS CONTROL: the dummy module's classic "
+		       "rules (a privileged domain may do anything, the others only to "
+		       "themselves); no policy is enforced");
 	}
 	if (xsm_init(module) != 0) {
 		printk(LOG_ERR, "xsm: cannot start the %s module",

@@ -109,8 +109,9 @@ class Test:
     name: str
     modules: Sequence[Module]
     expect: Expect
-    # The hypervisor's own command line.
-    cmdline: str = "console=com1"
+    # The hypervisor's own command line. A boot with no policy module must
+    # name the dummy module (no xsm= and no policy is refused).
+    cmdline: str = "console=com1 xsm=dummy"
     # "kernel": QEMU -kernel/-initrd (Multiboot 1); "iso": a GRUB rescue ISO
     # made by scripts/mkiso.sh (Multiboot 2), booted with -cdrom.
     boot: str = "kernel"

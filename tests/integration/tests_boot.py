@@ -114,7 +114,8 @@ TESTS.append(Test(
 
 
 # (7) Boot manifests the hypervisor must refuse before any domain runs.
-def refused(name: str, description: str, modules, present, cmdline="console=com1") -> Test:
+def refused(name: str, description: str, modules, present,
+            cmdline="console=com1 xsm=dummy") -> Test:
     return Test(
         name=name, description=description, modules=modules, cmdline=cmdline,
         expect=Expect(exit=EXIT_REFUSED, present=present,
@@ -133,6 +134,11 @@ TESTS += [
             [L.moat_not_elf("notelf", 1)]),
     refused("manifest-mem-too-big", "mem=60G does not fit in the machine",
             [guest("hello", "a", keys="mem=60G")], [L.MOAT_NO_FIT]),
+    # What is measured is what runs: until SMP guests land a domain gets one
+    # vCPU, so vcpus=2 is refused before it could be measured.
+    refused("manifest-vcpus-unsupported", "vcpus=2 is refused until SMP guests exist",
+            [guest("hello", "a", keys="vcpus=2")],
+            [r"(?m)^\(moat\) .*vcpus=2 is not supported yet: a domain runs 1 vCPU"]),
 ]
 
 # (8) The demo booted by GRUB from a rescue ISO (Multiboot 2).
@@ -153,12 +159,12 @@ TESTS.append(Test(
 TESTS += [
     Test(name="selftest-fault",
          description="a page fault inside the hypervisor is reported and stops the machine",
-         cmdline="selftest=fault", modules=[guest("hello", "a")],
+         cmdline="selftest=fault xsm=dummy", modules=[guest("hello", "a")],
          expect=Expect(exit=EXIT_PANIC, ordered=[L.MOAT_HV_FAULT_PF, L.MOAT_REGS, L.MOAT_BACKTRACE],
                        absent=[r"MOAT-TEST"])),
     Test(name="selftest-panic",
          description="a failed invariant panics with a backtrace",
-         cmdline="selftest=panic", modules=[guest("hello", "a")],
+         cmdline="selftest=panic xsm=dummy", modules=[guest("hello", "a")],
          expect=Expect(exit=EXIT_PANIC, ordered=[r"PANIC: selftest=panic", L.MOAT_BACKTRACE],
                        absent=[r"MOAT-TEST"])),
 ]
@@ -168,7 +174,7 @@ TESTS += [
 TESTS.append(Test(
     name="loglvl-err",
     description="loglvl=err hides the hypervisor's info lines, not the guests'",
-    cmdline="loglvl=err", modules=[guest("hello", "alpha")],
+    cmdline="loglvl=err xsm=dummy", modules=[guest("hello", "alpha")],
     expect=Expect(exit=EXIT_CLEAN, results="all",
                   absent=[*L.MOAT_NEVER, r"\(moat\) domain \d+ \(alpha\) shut down"])))
 
@@ -184,7 +190,7 @@ TESTS.append(Test(
 # (12) The hypervisor's own command line fails closed as well.
 TESTS.append(refused("cmdline-unknown-option", "an unknown hypervisor option is refused",
                      [guest("hello", "a")], [r"hypervisor command line: .*frobnicate"],
-                     cmdline="frobnicate=1"))
+                     cmdline="frobnicate=1 xsm=dummy"))
 TESTS.append(refused("flask-no-policy", "xsm=flask without a policy module is refused",
                      [guest("hello", "a")], [r"xsm=flask: no policy module"],
                      cmdline="xsm=flask"))

@@ -142,7 +142,35 @@ TESTS.append(refused(
     "flask-policy-with-dummy", "a policy module without xsm=flask is refused",
     [policy(), labelled("hello", "alpha", "domU_t")],
     [L.moat_error(r"\bpolicy\b.*\bxsm=dummy\b")],
+    cmdline="console=com1 xsm=dummy"))
+
+# (4b) MAC is never off by accident: with no xsm= option a policy module
+# means FLASK enforcing (the gate denies untrusted_t as under xsm=flask),
+# and no policy module refuses the boot; xsm=dummy must be written.
+TESTS.append(flask_test(
+    "xsm-default-policy-is-flask", "no xsm= and a policy module: FLASK enforcing, "
+                                   "untrusted_t denied at the gate",
+    [policy(), labelled("flask_gate", "untrusted", "untrusted_t", "expect=denied")],
+    Expect(exit=EXIT_CLEAN, results="all",
+           ordered=[r"(?m)^\(moat\) xsm: no xsm= option and a policy module: flask",
+                    r"(?m)^\(moat\) security module: flask \(enforcing\)"],
+           present=[L.moat_avc_denied(p, "untrusted_t", "xen_t", "hypercall", 1)
+                    for p in _GATED],
+           absent=[*L.MOAT_NEVER, r"permissive=1", r"xsm=dummy"]),
     cmdline="console=com1"))
+TESTS.append(refused(
+    "xsm-default-no-policy-refused", "no xsm= and no policy module: the boot is refused",
+    [guest("hello", "alpha")],
+    [r"(?m)^\(moat\) .*no policy module and no xsm= option", L.MOAT_REFUSED],
+    cmdline="console=com1"))
+TESTS.append(Test(
+    name="xsm-dummy-loud", description="xsm=dummy written: the boot runs and says loudly "
+                                       "that no mandatory access control is enforced",
+    modules=[guest("hello", "alpha")], cmdline="console=com1 xsm=dummy",
+    expect=Expect(exit=EXIT_CLEAN, results="all",
+                  present=[r"(?m)^\(moat\) .*xsm=dummy: NO MANDATORY ACCESS CONTROL"],
+                  absent=L.MOAT_NEVER),
+    xen_compatible=False))
 
 # (5) xsm_op: a control domain may, a domU_t may not.
 TESTS.append(flask_test(

@@ -44,7 +44,7 @@ def fuzz_test(name: str, seed: int, iters: int = CI_ITERS, flask: bool = False,
     else:
         modules = [guest("hcfuzz_bystander", "bystander"),
                    guest("hcfuzz", "fuzzer", fuzz_args)]
-        cmdline = "console=com1"
+        cmdline = "console=com1 xsm=dummy"
     checksum = r"MOAT-TEST bystander checksum PASS"
     return Test(
         name=name, description=description, modules=modules, cmdline=cmdline,

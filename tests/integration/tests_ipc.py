@@ -89,7 +89,7 @@ def either(*regexes: str) -> str:
     return "(?m)" + "|".join(f"(?:{b})" for b in bodies)
 
 
-def ipc_test(name: str, description: str, modules, expect: Expect, cmdline: str = "console=com1",
+def ipc_test(name: str, description: str, modules, expect: Expect, cmdline: str = "console=com1 xsm=dummy",
              timeout: float = 90.0, xen=None) -> Test:
     """A Moat boot; with xen= (a single-guest variant) also run by --xen."""
     return Test(name=name, description=description, modules=modules, cmdline=cmdline,

@@ -630,7 +630,7 @@ TESTS.append(measured_test(
     _DENIED.cmdline))
 
 # (e) Under xsm=dummy priv=yes decides.
-_DUMMY = Measured("measured-dummy", "console=com1 measured=required",
+_DUMMY = Measured("measured-dummy", "console=com1 xsm=dummy measured=required",
                   [guest("attest", "ctl", "dump=1 state=tpm", keys="priv=yes"),
                    guest("attest", "guest", "expect=denied")])
 TESTS.append(measured_test(

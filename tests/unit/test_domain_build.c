@@ -684,7 +684,7 @@ static void test_boot_refused_bad_kernel(void **state)
 	static const struct kernel_opts *const k[] = { &small_kernel, NULL };
 
 	(void)state;
-	boot_setup("", 2, cmd, k);
+	boot_setup("xsm=dummy", 2, cmd, k);
 	expect_boot_exit(FAKE_EXIT_EXIT, HV_EXIT_REFUSED, "bad kernel image");
 	assert_non_null(strstr(fake_console_output(), "boot refused: no domain was started"));
 	/* Domain a was built, then undone: nothing runs, nothing leaks. */
@@ -700,7 +700,7 @@ static void test_boot_refused_does_not_fit_halt(void **state)
 	static const struct kernel_opts *const k[] = { &small_kernel, &small_kernel };
 
 	(void)state;
-	boot_setup("on_exit=halt", 2, cmd, k);
+	boot_setup("on_exit=halt xsm=dummy", 2, cmd, k);
 	expect_boot_exit(FAKE_EXIT_HALT, -1, "does not fit");
 	assert_int_equal(domain_count_alive(), 0);
 	assert_int_equal(frame_free_count(), free_at_start);
@@ -715,7 +715,7 @@ static void test_boot_starts_all(void **state)
 	struct domain *a, *b;
 
 	(void)state;
-	boot_setup("", 2, cmd, k);
+	boot_setup("xsm=dummy", 2, cmd, k);
 	/* sched_start switches to the idle vCPU and never comes back: here it
 	 * does (no real stack switch), so the core panics, which is the end. */
 	expect_boot_exit(FAKE_EXIT_PANIC, HV_EXIT_PANIC, "starting 2 domains");
@@ -746,6 +746,60 @@ static void test_boot_starts_all(void **state)
 	fake_switch_reset();
 }
 
+/* MAC is never off by accident: no xsm= and no policy module refuses the
+ * boot before anything is built; xsm=dummy runs, and says so loudly. */
+static void test_boot_refused_without_mac(void **state)
+{
+	static const char *const cmd[] = { "kernel name=a mem=8M" };
+	static const struct kernel_opts *const k[] = { &small_kernel };
+
+	(void)state;
+	boot_setup("console=com1", 1, cmd, k);
+	expect_boot_exit(FAKE_EXIT_EXIT, HV_EXIT_REFUSED, "no policy module and no xsm= option");
+	assert_null(domain_by_id(1));
+	assert_int_equal(frame_free_count(), free_at_start);
+	boot_setup("xsm=dummy", 1, cmd, k);
+	expect_boot_exit(FAKE_EXIT_PANIC, HV_EXIT_PANIC, "starting 1 domain");
+	assert_non_null(strstr(fake_console_output(), "xsm=dummy: NO MANDATORY ACCESS CONTROL"));
+	fake_switch_reset();
+}
+
+/* What is measured is what runs: the launch parameters read back from a
+ * built domain equal the manifest's (the text PCR 20 holds), and any
+ * difference (here a second vCPU the builder never made, or another
+ * memory size) is found. */
+static void test_launch_matches_measured(void **state)
+{
+	struct manifest_domain got;
+
+	(void)state;
+	parse_kernel(&small_kernel);
+	md.evtchn_ports = MANIFEST_DEFAULT_EVTCHN_PORTS;
+	md.grant_frames = 2;
+	md.maptrack = 16;
+	md.privileged = true;
+	assert_int_equal(build(NULL, 0), 0);
+	str_lcpy(dom->label, md.label, sizeof(dom->label));
+	domain_launch_params(dom, &got);
+	assert_string_equal(got.name, md.name);
+	assert_int_equal(got.mem, md.mem);
+	assert_int_equal(got.vcpus, 1);
+	assert_int_equal(got.grant_frames, 2);
+	assert_int_equal(got.maptrack, 16);
+	assert_true(domain_launch_matches(dom, &md));
+	md.vcpus = 2;
+	assert_false(domain_launch_matches(dom, &md));
+	assert_non_null(strstr(fake_console_output(), "what was measured is not what would run"));
+	md.vcpus = 1;
+	md.mem += PAGE_SIZE;
+	assert_false(domain_launch_matches(dom, &md));
+	md.mem -= PAGE_SIZE;
+	str_lcpy(md.backend, "other", sizeof(md.backend));
+	assert_false(domain_launch_matches(dom, &md));
+	md.backend[0] = '\0';
+	assert_true(domain_launch_matches(dom, &md));
+}
+
 static void test_boot_selftests(void **state)
 {
 	static const char *const cmd[] = { "kernel name=a mem=8M" };
@@ -754,10 +808,10 @@ static void test_boot_selftests(void **state)
 	(void)state;
 	/* The fatal paths stop the machine with HV_EXIT_PANIC before any domain
 	 * is built. */
-	boot_setup("selftest=panic", 1, cmd, k);
+	boot_setup("selftest=panic xsm=dummy", 1, cmd, k);
 	expect_boot_exit(FAKE_EXIT_PANIC, HV_EXIT_PANIC, "PANIC: selftest=panic");
 	assert_null(domain_by_id(1));
-	boot_setup("selftest=fault", 1, cmd, k);
+	boot_setup("selftest=fault xsm=dummy", 1, cmd, k);
 	expect_boot_exit(FAKE_EXIT_EXIT, HV_EXIT_PANIC, "selftest=fault");
 	assert_int_equal(fake_selftest_fault_count(), 1);
 	assert_null(domain_by_id(1));
@@ -794,6 +848,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_boot_refused_bad_kernel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_boot_refused_does_not_fit_halt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_boot_starts_all, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_boot_refused_without_mac, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_launch_matches_measured, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_boot_selftests, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_boot_sanitises_cmdlines, setup, teardown),
 	};

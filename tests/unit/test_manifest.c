@@ -21,6 +21,11 @@ static struct manifest m;
 static struct manifest_error err;
 static struct boot_module mods[MAX_TEST_MODS];
 
+/* Most tests are about other things than the security module: they name
+ * the dummy module, since a manifest without xsm= and without a policy is
+ * refused (test_xsm_never_off_by_accident). */
+#define CLASSIC "xsm=dummy"
+
 /* Parse hv and the module lines that follow it, up to a NULL. */
 static int parse(const char *hv, ...)
 {
@@ -62,7 +67,7 @@ static int parse(const char *hv, ...)
 static void test_defaults(void **state)
 {
 	(void)state;
-	assert_ok(parse("", "name=a", NULL));
+	assert_ok(parse(CLASSIC, "name=a", NULL));
 	assert_int_equal(m.opts.console, MANIFEST_CONSOLE_COM1);
 	assert_int_equal(m.opts.loglvl, LOG_INFO);
 	assert_int_equal(m.opts.xsm, MANIFEST_XSM_DUMMY);
@@ -84,7 +89,7 @@ static void test_defaults(void **state)
 	assert_int_equal(err.module, -1);
 	assert_string_equal(err.msg, "");
 	/* A NULL hypervisor command line is an empty one. */
-	assert_ok(parse(NULL, "name=a", NULL));
+	assert_ok(parse(NULL, "name=a", "p type=policy", NULL));
 	assert_int_equal(m.opts.loglvl, LOG_INFO);
 }
 
@@ -131,7 +136,8 @@ static void test_each_option_value(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		int got[6];
 
-		assert_ok(parse(cases[i].cmdline, "name=a", NULL));
+		/* With a policy module, so that no option is refused for lacking xsm=. */
+		assert_ok(parse(cases[i].cmdline, "name=a", "p type=policy", NULL));
 		got[0] = (int)m.opts.console;
 		got[1] = m.opts.loglvl;
 		got[2] = (int)m.opts.xsm;
@@ -140,7 +146,7 @@ static void test_each_option_value(void **state)
 		got[5] = (int)m.opts.on_exit;
 		assert_int_equal(got[cases[i].field], cases[i].want);
 	}
-	assert_ok(parse("\t noreboot \t", "name=a", NULL));
+	assert_ok(parse("\t noreboot \t xsm=dummy", "name=a", NULL));
 	assert_true(m.opts.noreboot);
 }
 
@@ -169,11 +175,11 @@ static void test_skip_image_path(void **state)
 	assert_string_equal(manifest_skip_image_path(NULL), "");
 
 	/* manifest_parse applies it itself. */
-	assert_ok(parse("moat.bin console=none", "name=a", NULL));
+	assert_ok(parse("moat.bin console=none xsm=dummy", "name=a", NULL));
 	assert_int_equal(m.opts.console, MANIFEST_CONSOLE_NONE);
-	assert_ok(parse("/boot/moat.bin", "name=a", NULL));
+	assert_ok(parse("/boot/moat.bin xsm=dummy", "name=a", NULL));
 	assert_int_equal(m.opts.console, MANIFEST_CONSOLE_COM1);
-	assert_ok(parse("noreboot", "name=a", NULL));
+	assert_ok(parse("noreboot xsm=dummy", "name=a", NULL));
 	assert_true(m.opts.noreboot);
 }
 
@@ -182,23 +188,23 @@ static void test_several_domains(void **state)
 	struct manifest_domain *d;
 
 	(void)state;
-	assert_ok(parse("",
-			"/boot/ctl.elf name=ctl priv=yes vcpus=2 mem=64M "
+	assert_ok(parse(CLASSIC,
+			"/boot/ctl.elf name=ctl priv=yes vcpus=1 mem=64M "
 			"label=system_u:system_r:dom0_t",
-			"web.elf\tname=web mem=1g vcpus=8 priv=no",
+			"web.elf\tname=web mem=1g priv=no",
 			"type=kernel name=db.1 mem=0x200000 label=u:r:t:s0-s0:c0.c1023", NULL));
 	assert_int_equal(m.domain_count, 3);
 	d = &m.domains[0];
 	assert_string_equal(d->name, "ctl");
 	assert_true(d->privileged);
-	assert_int_equal(d->vcpus, 2);
+	assert_int_equal(d->vcpus, 1);
 	assert_int_equal(d->mem, 64ULL << 20);
 	assert_string_equal(d->label, "system_u:system_r:dom0_t");
 	assert_int_equal(d->kernel_module, 0);
 	d = &m.domains[1];
 	assert_string_equal(d->name, "web");
 	assert_false(d->privileged);
-	assert_int_equal(d->vcpus, 8);
+	assert_int_equal(d->vcpus, 1);
 	assert_int_equal(d->mem, 1ULL << 30);
 	assert_int_equal(d->kernel_module, 1);
 	d = &m.domains[2];
@@ -231,7 +237,7 @@ static void test_mem_sizes(void **state)
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		snprintf(line, sizeof(line), "name=a %s", cases[i].mem);
-		assert_ok(parse("", line, NULL));
+		assert_ok(parse(CLASSIC, line, NULL));
 		assert_int_equal(m.domains[0].mem, cases[i].want);
 		assert_true(IS_ALIGNED(m.domains[0].mem, PAGE_SIZE));
 	}
@@ -270,7 +276,7 @@ static void test_parse_size(void **state)
 static void test_initrd_before_and_after(void **state)
 {
 	(void)state;
-	assert_ok(parse("", "initrd.gz type=initrd name=b", "name=a", "name=b",
+	assert_ok(parse(CLASSIC, "initrd.gz type=initrd name=b", "name=a", "name=b",
 			"type=initrd name=a", NULL));
 	assert_int_equal(m.domain_count, 2);
 	assert_string_equal(m.domains[0].name, "a");
@@ -294,23 +300,23 @@ static void test_guest_cmdline(void **state)
 	char line[MANIFEST_CMDLINE_MAX + 32];
 
 	(void)state;
-	assert_ok(parse("", "vmlinuz name=a --   console=hvc0 root=/dev/xvda1  ", NULL));
+	assert_ok(parse(CLASSIC, "vmlinuz name=a --   console=hvc0 root=/dev/xvda1  ", NULL));
 	assert_string_equal(m.domains[0].cmdline, "console=hvc0 root=/dev/xvda1  ");
 	/* After "--" nothing is parsed, not even what looks like a key. */
-	assert_ok(parse("", "name=a -- mem=bogus -- name=b", NULL));
+	assert_ok(parse(CLASSIC, "name=a -- mem=bogus -- name=b", NULL));
 	assert_string_equal(m.domains[0].cmdline, "mem=bogus -- name=b");
 	assert_int_equal(m.domains[0].mem, MANIFEST_DEFAULT_MEM);
-	assert_ok(parse("", "name=a --", NULL));
+	assert_ok(parse(CLASSIC, "name=a --", NULL));
 	assert_string_equal(m.domains[0].cmdline, "");
 	/* "--" may come first, but name= is still required before it. */
-	assert_error(parse("", "-- name=a", NULL), 0, "name", "needs name=");
+	assert_error(parse(CLASSIC, "-- name=a", NULL), 0, "name", "needs name=");
 	/* "--x" is a stray word, not the separator. */
-	assert_error(parse("", "name=a --x", NULL), 0, "--x", "not a key=value pair");
+	assert_error(parse(CLASSIC, "name=a --x", NULL), 0, "--x", "not a key=value pair");
 	/* Exactly the longest guest command line that fits. */
 	memset(line, 'x', sizeof(line));
 	memcpy(line, "name=a -- ", 10);
 	line[10 + MANIFEST_CMDLINE_MAX - 1] = '\0';
-	assert_ok(parse("", line, NULL));
+	assert_ok(parse(CLASSIC, line, NULL));
 	assert_int_equal(strlen(m.domains[0].cmdline), MANIFEST_CMDLINE_MAX - 1);
 }
 
@@ -329,7 +335,7 @@ static void test_labels(void **state)
 		char line[64];
 
 		snprintf(line, sizeof(line), "name=a %s", good[i]);
-		assert_ok(parse("", line, NULL));
+		assert_ok(parse(CLASSIC, line, NULL));
 		assert_string_equal(m.domains[0].label, good[i] + 6);
 	}
 }
@@ -354,11 +360,11 @@ static void test_limits_fit(void **state)
 {
 	(void)state;
 	fill_max_modules();
-	assert_ok(manifest_parse(&m, "", mods, MANIFEST_MAX_MODULES, &err));
+	assert_ok(manifest_parse(&m, CLASSIC, mods, MANIFEST_MAX_MODULES, &err));
 	assert_int_equal(m.domain_count, MANIFEST_MAX_DOMAINS);
 	assert_int_equal(m.domains[15].initrd_module, 31);
 	/* A 31-character name is the longest. */
-	assert_ok(parse("", "name=abcdefghijklmnopqrstuvwxyz01234", NULL));
+	assert_ok(parse(CLASSIC, "name=abcdefghijklmnopqrstuvwxyz01234", NULL));
 	assert_int_equal(strlen(m.domains[0].name), MANIFEST_NAME_MAX - 1);
 }
 
@@ -414,50 +420,50 @@ static void test_err_hv_flag_and_value(void **state)
 static void test_err_unknown_key(void **state)
 {
 	(void)state;
-	assert_error(parse("", "k.elf name=a colour=red", NULL), 0, "colour",
+	assert_error(parse(CLASSIC, "k.elf name=a colour=red", NULL), 0, "colour",
 		     "unknown key 'colour'");
-	assert_error(parse("", "name=a", "NAME=b", NULL), 1, "NAME", "unknown key");
-	assert_error(parse("", "name=a =b", NULL), 0, "", "unknown key ''");
+	assert_error(parse(CLASSIC, "name=a", "NAME=b", NULL), 1, "NAME", "unknown key");
+	assert_error(parse(CLASSIC, "name=a =b", NULL), 0, "", "unknown key ''");
 }
 
 static void test_err_duplicate_key(void **state)
 {
 	(void)state;
-	assert_error(parse("", "name=a mem=2M vcpus=1 mem=2M", NULL), 0, "mem", "given twice");
-	assert_error(parse("", "type=initrd type=initrd name=a", NULL), 0, "type", "given twice");
+	assert_error(parse(CLASSIC, "name=a mem=2M vcpus=1 mem=2M", NULL), 0, "mem", "given twice");
+	assert_error(parse(CLASSIC, "type=initrd type=initrd name=a", NULL), 0, "type", "given twice");
 }
 
 static void test_err_stray_word(void **state)
 {
 	(void)state;
-	assert_error(parse("", "k.elf name=a extra", NULL), 0, "extra",
+	assert_error(parse(CLASSIC, "k.elf name=a extra", NULL), 0, "extra",
 		     "'extra' is not a key=value pair");
-	assert_error(parse("", "k.elf other.elf name=a", NULL), 0, "other.elf", "not a key=value");
+	assert_error(parse(CLASSIC, "k.elf other.elf name=a", NULL), 0, "other.elf", "not a key=value");
 }
 
 static void test_err_unknown_type(void **state)
 {
 	(void)state;
-	assert_error(parse("", "name=a type=ramdisk", NULL), 0, "type",
+	assert_error(parse(CLASSIC, "name=a type=ramdisk", NULL), 0, "type",
 		     "unknown module type 'ramdisk' (use kernel, initrd or policy)");
 }
 
 static void test_err_kernel_needs_name(void **state)
 {
 	(void)state;
-	assert_error(parse("", "name=a", "/boot/k.elf mem=32M", NULL), 1, "name", "needs name=");
-	assert_error(parse("", "", NULL), 0, "name", "needs name=");
+	assert_error(parse(CLASSIC, "name=a", "/boot/k.elf mem=32M", NULL), 1, "name", "needs name=");
+	assert_error(parse(CLASSIC, "", NULL), 0, "name", "needs name=");
 }
 
 static void test_err_bad_name(void **state)
 {
 	(void)state;
-	assert_error(parse("", "name=abcdefghijklmnopqrstuvwxyz012345", NULL), 0, "name",
+	assert_error(parse(CLASSIC, "name=abcdefghijklmnopqrstuvwxyz012345", NULL), 0, "name",
 		     "not 1 to 31 characters");
-	assert_error(parse("", "name=web!", NULL), 0, "name", "name 'web!'");
-	assert_error(parse("", "name=", NULL), 0, "name", "name ''");
-	assert_error(parse("", "name=a/b", NULL), 0, "name", "[A-Za-z0-9_.-]");
-	assert_error(parse("", "name=a", "type=initrd name=a:b", NULL), 1, "name", "name 'a:b'");
+	assert_error(parse(CLASSIC, "name=web!", NULL), 0, "name", "name 'web!'");
+	assert_error(parse(CLASSIC, "name=", NULL), 0, "name", "name ''");
+	assert_error(parse(CLASSIC, "name=a/b", NULL), 0, "name", "[A-Za-z0-9_.-]");
+	assert_error(parse(CLASSIC, "name=a", "type=initrd name=a:b", NULL), 1, "name", "name 'a:b'");
 }
 
 static void test_err_bad_label(void **state)
@@ -473,95 +479,132 @@ static void test_err_bad_label(void **state)
 		snprintf(line, sizeof(line), "name=a %s", bad[i]);
 		if (strchr(bad[i], ' ') != NULL) {
 			/* A space ends the word: "c1" is then a stray word. */
-			assert_error(parse("", line, NULL), 0, "c1", "not a key=value pair");
+			assert_error(parse(CLASSIC, line, NULL), 0, "c1", "not a key=value pair");
 			continue;
 		}
-		assert_error(parse("", line, NULL), 0, "label",
+		assert_error(parse(CLASSIC, line, NULL), 0, "label",
 			     "not a security context user:role:type");
 	}
 	/* Too long: 127 characters fit, 128 do not. */
 	memset(line, 'c', sizeof(line));
 	memcpy(line, "name=a label=u:r:", 17);
 	line[17 + MANIFEST_LABEL_MAX - 1 - 4] = '\0';
-	assert_ok(parse("", line, NULL));
+	assert_ok(parse(CLASSIC, line, NULL));
 	assert_int_equal(strlen(m.domains[0].label), MANIFEST_LABEL_MAX - 1);
 	memset(line, 'c', sizeof(line));
 	memcpy(line, "name=a label=u:r:", 17);
 	line[17 + MANIFEST_LABEL_MAX - 4] = '\0';
-	assert_error(parse("", line, NULL), 0, "label", "at most 127 characters");
+	assert_error(parse(CLASSIC, line, NULL), 0, "label", "at most 127 characters");
 }
 
 static void test_err_mem_suffix(void **state)
 {
 	(void)state;
-	assert_error(parse("", "name=a mem=16Q", NULL), 0, "mem",
+	assert_error(parse(CLASSIC, "name=a mem=16Q", NULL), 0, "mem",
 		     "size '16Q' has an unknown suffix (use K, M or G)");
-	assert_error(parse("", "name=a mem=16MB", NULL), 0, "mem", "unknown suffix");
-	assert_error(parse("", "name=a mem=1.5G", NULL), 0, "mem", "unknown suffix");
+	assert_error(parse(CLASSIC, "name=a mem=16MB", NULL), 0, "mem", "unknown suffix");
+	assert_error(parse(CLASSIC, "name=a mem=1.5G", NULL), 0, "mem", "unknown suffix");
 }
 
 static void test_err_mem_not_number(void **state)
 {
 	(void)state;
-	assert_error(parse("", "name=a mem=lots", NULL), 0, "mem", "size 'lots' is not a number");
-	assert_error(parse("", "name=a mem=", NULL), 0, "mem", "size '' is not a number");
-	assert_error(parse("", "name=a mem=-1M", NULL), 0, "mem", "not a number");
+	assert_error(parse(CLASSIC, "name=a mem=lots", NULL), 0, "mem", "size 'lots' is not a number");
+	assert_error(parse(CLASSIC, "name=a mem=", NULL), 0, "mem", "size '' is not a number");
+	assert_error(parse(CLASSIC, "name=a mem=-1M", NULL), 0, "mem", "not a number");
 }
 
 static void test_err_mem_zero(void **state)
 {
 	(void)state;
-	assert_error(parse("", "name=a mem=0", NULL), 0, "mem", "size '0' is zero");
-	assert_error(parse("", "name=a mem=0G", NULL), 0, "mem", "is zero");
+	assert_error(parse(CLASSIC, "name=a mem=0", NULL), 0, "mem", "size '0' is zero");
+	assert_error(parse(CLASSIC, "name=a mem=0G", NULL), 0, "mem", "is zero");
 }
 
 static void test_err_mem_overflow(void **state)
 {
 	(void)state;
-	assert_error(parse("", "name=a mem=99999999999999999999", NULL), 0, "mem", "too large");
-	assert_error(parse("", "name=a mem=17179869184G", NULL), 0, "mem", "too large");
-	assert_error(parse("", "name=a mem=0x10000000000000000", NULL), 0, "mem", "too large");
+	assert_error(parse(CLASSIC, "name=a mem=99999999999999999999", NULL), 0, "mem", "too large");
+	assert_error(parse(CLASSIC, "name=a mem=17179869184G", NULL), 0, "mem", "too large");
+	assert_error(parse(CLASSIC, "name=a mem=0x10000000000000000", NULL), 0, "mem", "too large");
 }
 
 static void test_err_mem_range(void **state)
 {
 	(void)state;
-	assert_error(parse("", "name=a mem=512K", NULL), 0, "mem",
+	assert_error(parse(CLASSIC, "name=a mem=512K", NULL), 0, "mem",
 		     "memory size '512K' is below the minimum of 1M");
-	assert_error(parse("", "name=a mem=1048575", NULL), 0, "mem", "below the minimum");
-	assert_error(parse("", "name=a mem=65G", NULL), 0, "mem",
+	assert_error(parse(CLASSIC, "name=a mem=1048575", NULL), 0, "mem", "below the minimum");
+	assert_error(parse(CLASSIC, "name=a mem=65G", NULL), 0, "mem",
 		     "memory size '65G' is above the maximum of 64G");
-	assert_error(parse("", "name=a mem=68719476737", NULL), 0, "mem", "above the maximum");
+	assert_error(parse(CLASSIC, "name=a mem=68719476737", NULL), 0, "mem", "above the maximum");
 }
 
 static void test_err_vcpus(void **state)
 {
 	(void)state;
-	assert_error(parse("", "name=a vcpus=0", NULL), 0, "vcpus",
+	assert_error(parse(CLASSIC, "name=a vcpus=0", NULL), 0, "vcpus",
 		     "vcpus '0' is not a number from 1 to 8");
-	assert_error(parse("", "name=a vcpus=9", NULL), 0, "vcpus", "from 1 to 8");
-	assert_error(parse("", "name=a vcpus=two", NULL), 0, "vcpus", "vcpus 'two'");
-	assert_error(parse("", "name=a vcpus=", NULL), 0, "vcpus", "vcpus ''");
-	assert_error(parse("", "name=a vcpus=18446744073709551617", NULL), 0, "vcpus", "from 1 to 8");
+	assert_error(parse(CLASSIC, "name=a vcpus=9", NULL), 0, "vcpus", "from 1 to 8");
+	assert_error(parse(CLASSIC, "name=a vcpus=two", NULL), 0, "vcpus", "vcpus 'two'");
+	assert_error(parse(CLASSIC, "name=a vcpus=", NULL), 0, "vcpus", "vcpus ''");
+	assert_error(parse(CLASSIC, "name=a vcpus=18446744073709551617", NULL), 0, "vcpus", "from 1 to 8");
+}
+
+/* What is measured is what runs: every domain gets one vCPU until SMP guests
+ * land, so a well-formed vcpus= above that is refused before anything is
+ * measured, with a message that says so. */
+static void test_err_vcpus_not_supported(void **state)
+{
+	(void)state;
+	assert_ok(parse(CLASSIC, "name=a vcpus=1", NULL));
+	assert_int_equal(m.domains[0].vcpus, 1);
+	assert_error(parse(CLASSIC, "name=a vcpus=2", NULL), 0, "vcpus",
+		     "vcpus=2 is not supported yet: a domain runs 1 vCPU");
+	assert_error(parse(CLASSIC, "name=a", "name=b vcpus=8", NULL), 1, "vcpus",
+		     "vcpus=8 is not supported yet");
+}
+
+/* MAC is never off by accident: no xsm= and no policy refuses the boot; no
+ * xsm= with a policy module means FLASK; the dummy module only when named. */
+static void test_xsm_never_off_by_accident(void **state)
+{
+	(void)state;
+	assert_error(parse("", "name=a", NULL), -1, "xsm",
+		     "no policy module and no xsm= option");
+	assert_error(parse("loglvl=debug flask=permissive", "name=a", NULL), -1, "xsm",
+		     "write xsm=dummy");
+	assert_ok(parse("", "name=a", "/boot/policy.bin type=policy", NULL));
+	assert_int_equal(m.opts.xsm, MANIFEST_XSM_FLASK);
+	assert_true(m.opts.xsm_implicit);
+	assert_int_equal(m.opts.flask, MANIFEST_FLASK_ENFORCING);
+	assert_ok(parse("flask=permissive", "/boot/policy.bin type=policy", "name=a", NULL));
+	assert_int_equal(m.opts.xsm, MANIFEST_XSM_FLASK);
+	assert_int_equal(m.opts.flask, MANIFEST_FLASK_PERMISSIVE);
+	assert_ok(parse("xsm=flask", "name=a", "/boot/policy.bin type=policy", NULL));
+	assert_false(m.opts.xsm_implicit);
+	assert_ok(parse("xsm=dummy", "name=a", NULL));
+	assert_int_equal(m.opts.xsm, MANIFEST_XSM_DUMMY);
+	assert_false(m.opts.xsm_implicit);
 }
 
 static void test_err_priv(void **state)
 {
 	(void)state;
-	assert_error(parse("", "name=a priv=maybe", NULL), 0, "priv",
+	assert_error(parse(CLASSIC, "name=a priv=maybe", NULL), 0, "priv",
 		     "priv 'maybe' is neither yes nor no");
-	assert_error(parse("", "name=a priv=YES", NULL), 0, "priv", "neither yes nor no");
+	assert_error(parse(CLASSIC, "name=a priv=YES", NULL), 0, "priv", "neither yes nor no");
 }
 
 static void test_ipc_limits_and_backend(void **state)
 {
 	(void)state;
-	assert_int_equal(parse("", "name=a", NULL), 0);
+	assert_int_equal(parse(CLASSIC, "name=a", NULL), 0);
 	assert_int_equal(m.domains[0].evtchn_ports, MANIFEST_DEFAULT_EVTCHN_PORTS);
 	assert_int_equal(m.domains[0].grant_frames, MANIFEST_DEFAULT_GRANT_FRAMES);
 	assert_int_equal(m.domains[0].maptrack, MANIFEST_DEFAULT_MAPTRACK);
 	assert_string_equal(m.domains[0].backend, "");
-	assert_int_equal(parse("", "name=a evtchn_ports=64 grant_frames=32 maptrack=1 backend=b",
+	assert_int_equal(parse(CLASSIC, "name=a evtchn_ports=64 grant_frames=32 maptrack=1 backend=b",
 			       "name=b", NULL), 0);
 	assert_int_equal(m.domains[0].evtchn_ports, 64);
 	assert_int_equal(m.domains[0].grant_frames, 32);
@@ -570,16 +613,16 @@ static void test_ipc_limits_and_backend(void **state)
 	assert_int_equal(manifest_find_domain(&m, "b"), 1);
 	assert_int_equal(manifest_find_domain(&m, "c"), -1);
 	/* The backend may come later in the manifest. */
-	assert_int_equal(parse("", "name=b", "name=a backend=b", NULL), 0);
-	assert_error(parse("", "name=a evtchn_ports=63", NULL), 0, "evtchn_ports",
+	assert_int_equal(parse(CLASSIC, "name=b", "name=a backend=b", NULL), 0);
+	assert_error(parse(CLASSIC, "name=a evtchn_ports=63", NULL), 0, "evtchn_ports",
 		     "evtchn_ports '63' is not a number from 64 to 4096");
-	assert_error(parse("", "name=a grant_frames=0", NULL), 0, "grant_frames", "from 1 to 32");
-	assert_error(parse("", "name=a grant_frames=33", NULL), 0, "grant_frames", "from 1 to 32");
-	assert_error(parse("", "name=a maptrack=4097", NULL), 0, "maptrack", "from 1 to 4096");
-	assert_error(parse("", "name=a backend=b", NULL), 0, "backend",
+	assert_error(parse(CLASSIC, "name=a grant_frames=0", NULL), 0, "grant_frames", "from 1 to 32");
+	assert_error(parse(CLASSIC, "name=a grant_frames=33", NULL), 0, "grant_frames", "from 1 to 32");
+	assert_error(parse(CLASSIC, "name=a maptrack=4097", NULL), 0, "maptrack", "from 1 to 4096");
+	assert_error(parse(CLASSIC, "name=a backend=b", NULL), 0, "backend",
 		     "backend 'b' is not a domain of the manifest");
-	assert_error(parse("", "name=a backend=a", NULL), 0, "backend", "its own backend");
-	assert_error(parse("", "name=a backend=a/b", NULL), 0, "backend", "not a domain name");
+	assert_error(parse(CLASSIC, "name=a backend=a", NULL), 0, "backend", "its own backend");
+	assert_error(parse(CLASSIC, "name=a backend=a/b", NULL), 0, "backend", "not a domain name");
 }
 
 static void test_err_guest_cmdline_too_long(void **state)
@@ -590,78 +633,78 @@ static void test_err_guest_cmdline_too_long(void **state)
 	memset(line, 'x', sizeof(line));
 	memcpy(line, "name=a -- ", 10);
 	line[10 + MANIFEST_CMDLINE_MAX] = '\0';
-	assert_error(parse("", "name=b", line, NULL), 1, "",
+	assert_error(parse(CLASSIC, "name=b", line, NULL), 1, "",
 		     "guest command line is longer than 1023 characters");
 }
 
 static void test_err_guest_cmdline_on_initrd_or_policy(void **state)
 {
 	(void)state;
-	assert_error(parse("", "name=a", "type=initrd name=a -- console=hvc0", NULL), 1, "",
+	assert_error(parse(CLASSIC, "name=a", "type=initrd name=a -- console=hvc0", NULL), 1, "",
 		     "not allowed on an initrd module");
-	assert_error(parse("", "name=a", "type=policy --", NULL), 1, "",
+	assert_error(parse(CLASSIC, "name=a", "type=policy --", NULL), 1, "",
 		     "not allowed on a policy module");
 }
 
 static void test_err_initrd_keys(void **state)
 {
 	(void)state;
-	assert_error(parse("", "name=a", "type=initrd name=a mem=16M", NULL), 1, "mem",
+	assert_error(parse(CLASSIC, "name=a", "type=initrd name=a mem=16M", NULL), 1, "mem",
 		     "'mem' is not allowed on an initrd module (only name=)");
 	/* Key order does not matter: type= may come last. */
-	assert_error(parse("", "name=a", "label=u:r:t name=a type=initrd", NULL), 1, "label",
+	assert_error(parse(CLASSIC, "name=a", "label=u:r:t name=a type=initrd", NULL), 1, "label",
 		     "not allowed on an initrd");
-	assert_error(parse("", "name=a", "type=initrd priv=no name=a", NULL), 1, "priv",
+	assert_error(parse(CLASSIC, "name=a", "type=initrd priv=no name=a", NULL), 1, "priv",
 		     "not allowed on an initrd");
 }
 
 static void test_err_initrd_needs_name(void **state)
 {
 	(void)state;
-	assert_error(parse("", "name=a", "initrd.gz type=initrd", NULL), 1, "name",
+	assert_error(parse(CLASSIC, "name=a", "initrd.gz type=initrd", NULL), 1, "name",
 		     "an initrd module needs name=");
 }
 
 static void test_err_initrd_unknown_domain(void **state)
 {
 	(void)state;
-	assert_error(parse("", "name=web", "type=initrd name=db", NULL), 1, "name",
+	assert_error(parse(CLASSIC, "name=web", "type=initrd name=db", NULL), 1, "name",
 		     "initrd for unknown domain 'db'");
 	/* An initrd cannot name another initrd's name or a prefix of a domain. */
-	assert_error(parse("", "name=web", "type=initrd name=we", NULL), 1, "name",
+	assert_error(parse(CLASSIC, "name=web", "type=initrd name=we", NULL), 1, "name",
 		     "unknown domain 'we'");
 }
 
 static void test_err_second_initrd(void **state)
 {
 	(void)state;
-	assert_error(parse("", "type=initrd name=web", "name=web", "type=initrd name=web", NULL), 2,
+	assert_error(parse(CLASSIC, "type=initrd name=web", "name=web", "type=initrd name=web", NULL), 2,
 		     "name", "second initrd for domain 'web' (also module 0)");
 }
 
 static void test_err_policy_keys(void **state)
 {
 	(void)state;
-	assert_error(parse("", "name=a", "type=policy name=a", NULL), 1, "name",
+	assert_error(parse(CLASSIC, "name=a", "type=policy name=a", NULL), 1, "name",
 		     "'name' is not allowed on a policy module");
-	assert_error(parse("", "name=a", "mem=1M type=policy", NULL), 1, "mem",
+	assert_error(parse(CLASSIC, "name=a", "mem=1M type=policy", NULL), 1, "mem",
 		     "not allowed on a policy module");
 }
 
 static void test_err_two_policies(void **state)
 {
 	(void)state;
-	assert_error(parse("", "name=a", "type=policy", "type=policy", NULL), 2, "type",
+	assert_error(parse(CLASSIC, "name=a", "type=policy", "type=policy", NULL), 2, "type",
 		     "more than one policy module (also module 1)");
 }
 
 static void test_err_duplicate_domain(void **state)
 {
 	(void)state;
-	assert_error(parse("", "name=web", "name=db", "k name=web", NULL), 2, "name",
+	assert_error(parse(CLASSIC, "name=web", "name=db", "k name=web", NULL), 2, "name",
 		     "duplicate domain name 'web' (also module 0)");
 	/* Names compare exactly: case and length matter. */
-	assert_ok(parse("", "name=web", "name=Web", "name=web2", NULL));
+	assert_ok(parse(CLASSIC, "name=web", "name=Web", "name=web2", NULL));
 }
 
 static void test_err_too_many_domains(void **state)
@@ -691,7 +734,7 @@ static void test_err_no_domain(void **state)
 	(void)state;
 	assert_error(parse("xsm=flask", NULL), -1, "", "no domain to start");
 	assert_error(manifest_parse(&m, "", NULL, 3, &err), -1, "", "no domain to start");
-	assert_error(parse("", "type=policy", "type=initrd name=a", NULL), -1, "",
+	assert_error(parse(CLASSIC, "type=policy", "type=initrd name=a", NULL), -1, "",
 		     "no domain to start");
 }
 
@@ -703,14 +746,14 @@ static void test_err_first_wins(void **state)
 	/* The hypervisor line before any module. */
 	assert_error(parse("xsm=none", "mem=0", NULL), -1, "xsm", "unknown value");
 	/* An earlier module before a later one. */
-	assert_error(parse("", "name=a vcpus=0", "name=b mem=0", NULL), 0, "vcpus", "from 1 to 8");
+	assert_error(parse(CLASSIC, "name=a vcpus=0", "name=b mem=0", NULL), 0, "vcpus", "from 1 to 8");
 	/* Within a module, values in the order given. */
-	assert_error(parse("", "name=a mem=16Q vcpus=99", NULL), 0, "mem", "unknown suffix");
-	assert_error(parse("", "name=a vcpus=99 mem=16Q", NULL), 0, "vcpus", "from 1 to 8");
+	assert_error(parse(CLASSIC, "name=a mem=16Q vcpus=99", NULL), 0, "mem", "unknown suffix");
+	assert_error(parse(CLASSIC, "name=a vcpus=99 mem=16Q", NULL), 0, "vcpus", "from 1 to 8");
 	/* Unknown keys before any value, wherever they are. */
-	assert_error(parse("", "name=a mem=16Q bogus=1", NULL), 0, "bogus", "unknown key");
+	assert_error(parse(CLASSIC, "name=a mem=16Q bogus=1", NULL), 0, "bogus", "unknown key");
 	/* Per-module errors before initrd bindings. */
-	assert_error(parse("", "type=initrd name=x", "name=a mem=0", NULL), 1, "mem", "is zero");
+	assert_error(parse(CLASSIC, "type=initrd name=x", "name=a mem=0", NULL), 1, "mem", "is zero");
 }
 
 static void test_err_message_is_printable(void **state)
@@ -718,18 +761,18 @@ static void test_err_message_is_printable(void **state)
 	char longval[300];
 
 	(void)state;
-	assert_error(parse("", "name=a\x1b[2J", NULL), 0, "name", "name 'a?[2J'");
-	assert_error(parse("", "na\x1b" "me=a", NULL), 0, "na?me", "unknown key 'na?me'");
+	assert_error(parse(CLASSIC, "name=a\x1b[2J", NULL), 0, "name", "name 'a?[2J'");
+	assert_error(parse(CLASSIC, "na\x1b" "me=a", NULL), 0, "na?me", "unknown key 'na?me'");
 	assert_error(parse("con\xffsole=x", "name=a", NULL), -1, "con?sole", "unknown option");
 	/* A long value is cut with "..." and the message stays whole. */
 	memset(longval, 'Q', sizeof(longval));
 	memcpy(longval, "name=a mem=1", 12);
 	longval[sizeof(longval) - 1] = '\0';
-	assert_error(parse("", longval, NULL), 0, "mem", "...' has an unknown suffix");
+	assert_error(parse(CLASSIC, longval, NULL), 0, "mem", "...' has an unknown suffix");
 	/* A long unknown key is cut to fit err->key. */
 	memset(longval, 'k', sizeof(longval));
 	memcpy(longval + 100, "=1", 3);
-	assert_error(parse("", longval, NULL), 0, "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk", "unknown key");
+	assert_error(parse(CLASSIC, longval, NULL), 0, "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk", "unknown key");
 }
 
 int main(void)
@@ -764,6 +807,8 @@ int main(void)
 		cmocka_unit_test(test_err_mem_overflow),
 		cmocka_unit_test(test_err_mem_range),
 		cmocka_unit_test(test_err_vcpus),
+		cmocka_unit_test(test_err_vcpus_not_supported),
+		cmocka_unit_test(test_xsm_never_off_by_accident),
 		cmocka_unit_test(test_err_priv),
 		cmocka_unit_test(test_ipc_limits_and_backend),
 		cmocka_unit_test(test_err_guest_cmdline_too_long),

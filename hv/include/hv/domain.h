@@ -53,6 +53,9 @@ struct domain {
 	char label[MANIFEST_LABEL_MAX];
 	bool privileged;
 	bool crashed;
+	/* The domain that serves its console and xenstore rings (0: domid 0),
+	 * as connected at boot (setup.c). */
+	domid_t backend;
 	/* XSM: the domain's SID (0 under the dummy module) and, under flask,
 	 * the hypercall-gate permissions the current policy grants it without
 	 * auditing, so the gate's common case is one bit test. Both are set by
@@ -93,6 +96,14 @@ void domain_shutdown(struct domain *d, uint32_t reason);
 void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
 /* Free every dying domain whose vCPUs are no longer on a CPU. */
 void domain_reap(struct vcpu *curr);
+/*
+ * hv/common/domain_launch.c: read a built domain's launch parameters back
+ * (name, label, mem, vcpus, priv, limits, backend) into manifest form, and
+ * compare their canonical text with what was measured for it; false, with
+ * both texts on the console, when they differ.
+ */
+void domain_launch_params(const struct domain *d, struct manifest_domain *out);
+bool domain_launch_matches(const struct domain *d, const struct manifest_domain *md);
 /* Free every frame a domain owns; returns how many. */
 uint64_t domain_release_memory(struct domain *d);
 

@@ -6,7 +6,8 @@
  *
  * Hypervisor command line (the first word is dropped when it looks like the
  * image path that QEMU and GRUB put there: it contains '/' or '.' and no '='):
- *   console=com1|none  loglvl=err|warn|info|debug  xsm=dummy|flask
+ *   console=com1|none  loglvl=err|warn|info|debug  xsm=dummy|flask (when not
+ *   given: flask with a policy module; without one the boot is refused)
  *   flask=enforcing|permissive  flask_unlabeled=refuse|default
  *   measured=required|optional  noreboot
  *   on_exit=poweroff|halt  selftest=none|fault|panic
@@ -15,7 +16,7 @@
  *   name=<1-31 chars [A-Za-z0-9_.-]>  (kernel: required and unique;
  *                                      initrd: the domain it belongs to)
  *   label=<security context user:role:type>   mem=<size>[K|M|G]
- *   vcpus=<1..MANIFEST_MAX_VCPUS>   priv=yes|no
+ *   vcpus=<1..MANIFEST_MAX_VCPUS> (above MANIFEST_SUPPORTED_VCPUS refused)   priv=yes|no
  *   evtchn_ports=<n>   the highest port number + 1 the domain may bind
  *                      (MANIFEST_MIN..MAX_EVTCHN_PORTS, default 1024)
  *   grant_frames=<n>   grant-table frames it may set up (1..32, default 4)
@@ -36,6 +37,9 @@
 #define MANIFEST_LABEL_MAX    128
 #define MANIFEST_CMDLINE_MAX  1024	/* guest command line, with the NUL */
 #define MANIFEST_MAX_VCPUS    8
+/* The builder starts one vCPU per domain until SMP guests land: vcpus= above
+ * this is refused, so the launch parameters measured are the ones that run. */
+#define MANIFEST_SUPPORTED_VCPUS 1
 #define MANIFEST_MIN_MEM      (1ULL << 20)	/* 1 MiB */
 #define MANIFEST_MAX_MEM      (64ULL << 30)	/* 64 GiB */
 #define MANIFEST_DEFAULT_MEM  (16ULL << 20)
@@ -47,7 +51,12 @@
 #define MANIFEST_MAX_MAPTRACK         4096
 #define MANIFEST_DEFAULT_MAPTRACK     1024
 
-enum manifest_xsm { MANIFEST_XSM_DUMMY = 0, MANIFEST_XSM_FLASK = 1 };
+/*
+ * MAC is never off by accident: with no xsm= option the boot runs FLASK
+ * enforcing when a policy module is present and refuses to start when none
+ * is; the dummy module runs only when xsm=dummy is written (setup.c).
+ */
+enum manifest_xsm { MANIFEST_XSM_DUMMY = 0, MANIFEST_XSM_FLASK = 1, MANIFEST_XSM_UNSET = 2 };
 enum manifest_flask { MANIFEST_FLASK_ENFORCING = 0, MANIFEST_FLASK_PERMISSIVE = 1 };
 enum manifest_unlabeled { MANIFEST_UNLABELED_REFUSE = 0, MANIFEST_UNLABELED_DEFAULT = 1 };
 enum manifest_measured { MANIFEST_MEASURED_OPTIONAL = 0, MANIFEST_MEASURED_REQUIRED = 1 };
@@ -63,7 +72,8 @@ enum manifest_selftest {
 struct manifest_options {
 	enum manifest_console console;
 	int loglvl;			/* an enum log_level value; default LOG_INFO */
-	enum manifest_xsm xsm;
+	enum manifest_xsm xsm;		/* DUMMY or FLASK once manifest_parse succeeded */
+	bool xsm_implicit;		/* FLASK chosen for a policy module, no xsm= given */
 	enum manifest_flask flask;
 	enum manifest_unlabeled flask_unlabeled;
 	enum manifest_measured measured;
