@@ -17,9 +17,11 @@
  *             unfixed hypervisor takes a #PF on its own P2M walk and stops.
  * mode=xfree  writes other domains' frame numbers (the bystander's image
  *             frames, found through the read-only M2P) into a stale P2M
- *             table, then populates pfns below them: an unfixed hypervisor
- *             writes into the bystander's memory, and its own teardown
- *             frees the bystander's live frames.
+ *             table as if they were leaf tables, then populates pfns under
+ *             them (an unfixed hypervisor writes into such a frame wherever
+ *             its word reads as an empty entry); its own teardown then
+ *             frees the bystander's live frames, and the bystander's ends
+ *             in a BUG.
  * Each try uses three fresh frames and a fresh top-level P2M slot; a try
  * whose stale accesses all fault (a context switch in between also
  * flushes) is followed by the next one, up to tries= (default 4).
