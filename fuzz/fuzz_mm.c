@@ -4,11 +4,13 @@
  * sequence of operations a hostile guest (or the hypervisor on its behalf)
  * can perform: mmu_update batches, mmuext ops, update_va_mapping, emulated
  * page-table writes, descriptor tables, plain guest stores into frames it
- * may write, holds, vm_assist, teardown. Values are biased towards real
+ * may write, holds, vm_assist, teardown, touches that fill the fake TLB and
+ * frames given back and populated again (fuzz_mm_tlb.h). Values are biased towards real
  * frames and plausible flags so that validation goes deep.
  * After every operation mm_check_invariants() must hold for every domain
  * (counts equal what the tables imply, no writable mapping of a typed
- * frame, no reference outside the owner's frames); at the end teardown
+ * frame, no reference outside the owner's frames), and no stale TLB entry
+ * reaches a frame that is no longer its domain's; at the end teardown
  * must bring every frame back to untyped and unreferenced. A BUG_ON inside
  * the model aborts (no FAKE_EXITED is armed), which the fuzzer reports.
  * It never changes the model's behaviour to make a check pass.
@@ -31,6 +33,7 @@
 
 #include "fuzz.h"
 #include "fuzz_input.h"
+#include "fuzz_mm_tlb.h"
 #include "fuzz_mm_world.h"
 
 #define NR_DOMS     3
@@ -64,6 +67,11 @@ static void check_all(const char *after)
 		if (mm_check_invariants(doms[i].d, scratch, ARRAY_SIZE(scratch), why, sizeof(why)) != 0) {
 			die(after, why);
 		}
+	}
+	/* No stale translation reaches a frame that is no longer the
+	 * domain's, or its own frame against its type (fuzz_mm_tlb.h). */
+	if (fake_tlb_check(why, sizeof(why)) != 0) {
+		die(after, why);
 	}
 }
 
@@ -242,7 +250,7 @@ static void op_ptwr(struct input *in, unsigned int self)
 
 /* The guest writing a frame it may write (no page-table or descriptor
  * type): what it can always do through a writable mapping of its own. */
-static bool guest_writable(mfn_t m);
+static bool guest_writable(unsigned int self, mfn_t m);
 
 static void op_guest_store(struct input *in, unsigned int self)
 {
@@ -250,7 +258,7 @@ static void op_guest_store(struct input *in, unsigned int self)
 	unsigned int slot = u16(in) & 511;
 	uint64_t val = pick_pte(in, self);
 
-	if (guest_writable(m)) {
+	if (guest_writable(self, m)) {
 		((uint64_t *)arch_frame_map(m))[slot] = val;
 	}
 }
@@ -298,12 +306,14 @@ static void op_assist(struct input *in, unsigned int self)
 	(void)call(self, do_vm_assist, c & 1, (c >> 1) & 7, 0, 0);
 }
 
-/* True when the guest may write m itself (no page-table or descriptor type). */
-static bool guest_writable(mfn_t m)
+/* True when the guest may write m itself: its own (pool frames change
+ * hands through fuzz_mm_tlb.h) and no page-table or descriptor type. */
+static bool guest_writable(unsigned int self, mfn_t m)
 {
 	const struct frame_info *f = frame_get(m);
 
-	return f->type_count == 0 || f->type == MM_TYPE_WRITABLE;
+	return f->state == FRAME_GUEST && f->owner == doms[self].d->id &&
+	       (f->type_count == 0 || f->type == MM_TYPE_WRITABLE);
 }
 
 /* A valid standard tree, as the builder writes it: L4 -> L3 -> L2 -> L1 in
@@ -317,7 +327,7 @@ static bool seed_tree(unsigned int self, uint8_t shape)
 	uint64_t *l1 = arch_frame_map(fd->pool[3]);
 
 	for (unsigned int i = 0; i < 4; i++) {
-		if (!guest_writable(fd->pool[i])) {
+		if (!guest_writable(self, fd->pool[i])) {
 			return false;
 		}
 	}
@@ -418,6 +428,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 14:
 			if ((op >> 6) == 3) {
 				mm_domain_teardown(doms[self].d);
+			} else {
+				fuzz_mm_tlb_op(&in, vcpu_of(self), pick_va(&in), doms[self].pool, POOL,
+					       gbuf + 3072, GBUF_VA + 3072);
 			}
 			break;
 		default:

@@ -1,10 +1,22 @@
 /*
  * The frame table and the frame allocator: a free list threaded through the
  * table. One CPU and interrupts off in the hypervisor, so no lock yet.
- * It must never hand out a frame that is not FRAME_FREE.
+ * It must never hand out a frame that is not FRAME_FREE, nor a frame that
+ * a TLB may still reach through a guest's translation (below).
+ *
+ * Reuse after free: a guest may drop its last mapping of a frame without
+ * asking for a flush (update_va_mapping with UVMF_NONE, a batch of
+ * mmu_updates) and give the frame back; its TLB may then still translate to
+ * it. frame_free stamps a guest frame with the TLB-flush clock
+ * (hv/tlb_clock.h) and frame_alloc, the only way out of the free list,
+ * flushes every CPU that has not fully flushed since that stamp before the
+ * frame goes to its new user: the hypervisor (P2M and page tables, stacks),
+ * another domain, or the same one. The free list stays LIFO (cache-warm);
+ * one flush covers every frame freed before it, so a batch costs one.
  */
 #include <hv/frame.h>
 #include <hv/lib.h>
+#include <hv/tlb_clock.h>
 
 #define NO_FRAME 0xffffffffU
 
@@ -20,6 +32,8 @@ void frame_table_init(struct frame_info *table, uint64_t nr)
 	frames = table;
 	frame_count = nr;
 	frame_sealed = false;
+	/* Stamps start at 0 and the clock at 1: no fresh frame needs a flush. */
+	tlb_clock_reset(1);
 	free_head = NO_FRAME;
 	free_frames = 0;
 	for (uint64_t i = 0; i < nr; i++) {
@@ -80,6 +94,8 @@ mfn_t frame_alloc(enum frame_state state, uint16_t owner)
 	free_head = frames[idx].next_free;
 	free_frames--;
 	frames[idx].next_free = NO_FRAME;
+	/* Before anyone can write it or read it: no TLB may still reach it. */
+	tlb_clock_sync(frames[idx].tlb_stamp);
 	frames[idx].state = (uint8_t)state;
 	frames[idx].owner = owner;
 	return mfn(idx);
@@ -95,6 +111,13 @@ void frame_free(mfn_t m)
 	struct frame_info *f = frame_get(m);
 
 	BUG_ON(f == NULL || f->state == FRAME_FREE || f->state == FRAME_ABSENT);
+	/* Only guest frames are ever reached through guest translations (the
+	 * memory model's rule: every guest mapping names a FRAME_GUEST frame);
+	 * the caller has removed the last one, so the stamp is taken now. A
+	 * hypervisor frame keeps the stamp it had when it last left a guest. */
+	if (f->state == FRAME_GUEST) {
+		f->tlb_stamp = tlb_clock_now();
+	}
 	f->state = FRAME_FREE;
 	f->owner = FRAME_OWNER_NONE;
 	f->type = 0;

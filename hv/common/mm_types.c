@@ -5,8 +5,9 @@
  * left exactly as it was. It must never let a frame hold two types at once,
  * let a count go below zero or wrap, or touch a frame d does not own.
  *
- * TLB rule: when type_count falls to 0 the frame is stamped with the flush
- * epoch; if it is typed differently before the epoch moves on, every TLB is
+ * TLB rule: when type_count falls to 0 the frame is stamped with the
+ * TLB-flush clock (hv/tlb_clock.h, shared with the frame allocator); if it
+ * is typed differently before every CPU has flushed since, those CPUs are
  * flushed first, so no stale writable mapping (or cached page walk through
  * a former page table) survives the type change.
  *
@@ -18,6 +19,7 @@
 #include <hv/frame.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
+#include <hv/tlb_clock.h>
 #include <public/errno.h>
 
 #define MM_COUNT_MAX 0xfffffff0U
@@ -26,9 +28,6 @@
     predicate counts_ok{L}(uint64_t m) =
       mm_frame(m)->type_count <= mm_frame(m)->ref_count <= MM_COUNT_MAX;
 */
-
-/* Bumped on every flush this file asks for; never 0 (fresh frames stamp 0). */
-static uint32_t tlb_epoch = 1;
 
 /*@ requires \valid_read(d);
     assigns \nothing;
@@ -99,18 +98,15 @@ void mm_put_page(struct domain *d, mfn_t m)
 	f->ref_count--;
 }
 
-/* A frame about to take `type` after having none: flush if it lost a
- * different type since the last flush. */
+/* A frame about to take `type` after having none: flush the CPUs that
+ * have not flushed since it lost a different type. (A frame freed and
+ * allocated since was synced by frame_alloc, so its stamp is old.) */
 /*@ requires \valid_read(f);
-    assigns tlb_epoch; */
+    assigns \nothing; */
 static void flush_before_retype(struct frame_info *f, enum mm_type type)
 {
-	if (f->tlb_stamp == tlb_epoch && f->tlb_type != type) {
-		arch_tlb_flush_all();
-		tlb_epoch++;
-		if (tlb_epoch == 0) {
-			tlb_epoch = 1;
-		}
+	if (f->tlb_type != type) {
+		tlb_clock_sync(f->tlb_stamp);
 	}
 }
 
@@ -136,7 +132,7 @@ static int validate_contents(struct domain *d, mfn_t m, enum mm_type type)
 /*@ requires \valid_read(d) && \separated(mm_frame(m.m), d) && counts_ok(m.m);
     assigns { mm_frame(x)->ref_count | uint64_t x }, { mm_frame(x)->type_count | uint64_t x },
             { mm_frame(x)->type | uint64_t x }, { mm_frame(x)->mm_flags | uint64_t x },
-            { mm_frame(x)->tlb_type | uint64_t x }, { mm_frame(x)->tlb_stamp | uint64_t x }, tlb_epoch;
+            { mm_frame(x)->tlb_type | uint64_t x }, { mm_frame(x)->tlb_stamp | uint64_t x };
     ensures counts_ok(m.m);
     ensures type_fixed: \old(mm_frame(m.m)->type_count) > 0 ==> mm_frame(m.m)->type == \old(mm_frame(m.m)->type);
     ensures \result == 0 ==> mm_frame(m.m)->type == type && mm_frame(m.m)->type_count == \old(mm_frame(m.m)->type_count) + 1;
@@ -208,7 +204,7 @@ void mm_put_page_type(struct domain *d, mfn_t m)
 		 * references, so this frame's own counts are still ours. */
 		BUG_ON(f->type_count != 1);
 		f->tlb_type = f->type;
-		f->tlb_stamp = tlb_epoch;
+		f->tlb_stamp = tlb_clock_now();
 		f->type = MM_TYPE_NONE;
 		f->mm_flags = 0;
 	}

@@ -18,6 +18,7 @@
 #include <hv/manifest.h>
 #include <hv/measure_boot.h>
 #include <hv/sched.h>
+#include <hv/tlb_clock.h>
 #include <xsm/flask.h>
 #include <xsm/hooks.h>
 
@@ -43,6 +44,7 @@ void hv_all_domains_gone(void)
 {
 	bool crashed = domain_any_crashed();
 	uint64_t leaked = frame_count_state(FRAME_GUEST);
+	struct tlb_clock_counts tlb;
 
 	printk(LOG_INFO, "all domains have stopped%s; %lu of %lu frames free",
 	       crashed ? " (at least one crashed)" : "", (unsigned long)frame_free_count(),
@@ -52,6 +54,9 @@ void hv_all_domains_gone(void)
 		      (unsigned long)leaked);
 	}
 	printk(LOG_INFO, "memory check: no guest frame left behind");
+	tlb_clock_counts(&tlb);
+	printk(LOG_INFO, "tlb: %lu full flushes, %lu of them for frames given back",
+	       (unsigned long)tlb.flushes, (unsigned long)tlb.forced);
 	if (manifest.opts.on_exit == MANIFEST_EXIT_HALT) {
 		printk(LOG_INFO, "on_exit=halt: halting");
 		arch_system_halt();

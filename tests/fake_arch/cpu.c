@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <fake_arch.h>
+#include <fake_tlb.h>
 #include <hv/arch.h>
 #include <hv/boot.h>
 #include <hv/domain.h>
@@ -68,6 +69,7 @@ void fake_cpu_records_reset(void)
 
 void fake_records_reset(void)
 {
+	fake_tlb_reset();
 	fake_cpu_records_reset();
 	fake_console_records_reset();
 	fake_guest_records_reset();

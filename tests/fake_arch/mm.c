@@ -1,9 +1,11 @@
 /*
  * The fake arch's memory-model hooks (declared in hv/mm.h): TLB flushes,
- * root, GDT and LDT reloads. The fake machine has no TLB and no CPU, so
- * each is only counted for tests (fake_mm.h).
+ * root, GDT and LDT reloads. Each is counted for tests (fake_mm.h); the
+ * flushes also drop what the fake TLB remembers (tlb.c, fake_tlb.h).
  */
 #include <fake_mm.h>
+#include <fake_tlb.h>
+#include <hv/arch.h>
 #include <hv/domain.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
@@ -18,23 +20,34 @@ const struct fake_mm_records *fake_mm(void)
 void fake_mm_reset(void)
 {
 	memset(&rec, 0, sizeof(rec));
+	fake_tlb_reset();
+}
+
+/* One fake CPU: any mask naming it is a full flush of the whole fake TLB,
+ * reported to the TLB-flush clock. */
+void arch_tlb_flush_cpus(uint64_t cpu_mask)
+{
+	if (cpu_mask & 1) {
+		rec.flush_all++;
+		fake_tlb_flush_all();
+	}
 }
 
 void arch_tlb_flush_all(void)
 {
-	rec.flush_all++;
+	arch_tlb_flush_cpus(~0ULL);
 }
 
 void arch_tlb_flush_vcpus(struct domain *d, uint64_t vcpu_mask)
 {
-	(void)d;
+	fake_tlb_flush_vcpus(d, vcpu_mask);
 	rec.flush_vcpus++;
 	rec.last_mask = vcpu_mask;
 }
 
 void arch_tlb_invlpg_vcpus(struct domain *d, uint64_t vcpu_mask, uint64_t va)
 {
-	(void)d;
+	fake_tlb_invlpg(d, vcpu_mask, va);
 	rec.invlpg++;
 	rec.last_mask = vcpu_mask;
 	rec.last_va = va;

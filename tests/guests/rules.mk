@@ -17,7 +17,7 @@ GUEST_NAMES := hello version crash spinner traps emul user mmu time \
 	ipc_front ipc_back ipc_copy ipc_console \
 	hostile_evtchn_exhaust hostile_evtchn_closed hostile_evtchn_bind_twice \
 	hostile_grant_forged_ref hostile_grant_wrong_domid hostile_grant_unmap_foreign \
-	hostile_grant_revoked \
+	hostile_grant_revoked hostile_tlb_reuse \
 	attest hostile_tpm_mmio \
 	hcfuzz hcfuzz_bystander
 GUEST_DIR   := $(BUILD)/guests

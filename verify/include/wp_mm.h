@@ -21,6 +21,13 @@ struct frame_info *frame_get(mfn_t m);
 /*@ assigns \nothing; */
 void arch_tlb_flush_all(void);
 
+/* tlb_clock.c: reads the clock, or flushes through the arch; neither
+ * touches a frame-table entry (its own state is outside this proof). */
+/*@ assigns \nothing; */
+uint32_t tlb_clock_now(void);
+/*@ assigns \nothing; */
+void tlb_clock_sync(uint32_t stamp);
+
 /*
  * mm_validate.c / mm_desc.c: validating frame m (already typed, type_count
  * 1) takes references for its entries, on lower levels only, so it never

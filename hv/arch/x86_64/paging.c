@@ -42,6 +42,14 @@ static void *phys_to_virt(uint64_t pa)
 	return (void *)(uintptr_t)(HV_IMAGE_OFFSET + pa);
 }
 
+void arch_tlb_flush_cpus(uint64_t cpu_mask)
+{
+	/* One CPU: a CR3 reload is the full flush (write_cr3 reports it). */
+	if (cpu_mask & 1) {
+		write_cr3(read_cr3());
+	}
+}
+
 void *arch_frame_map(mfn_t m)
 {
 	return (void *)(uintptr_t)(DIRECTMAP_BASE + (mfn_x(m) << PAGE_SHIFT));

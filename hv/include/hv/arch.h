@@ -59,6 +59,16 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next);
 /* Wait for an interrupt with interrupts enabled, then return with them off. */
 void arch_wait_for_interrupt(void);
 
+/*
+ * Flush every TLB entry and every paging-structure-cache entry of guest
+ * translations on the CPUs in cpu_mask (bit i = CPU i; bits past the CPU
+ * count are ignored), and report each CPU's flush to the TLB-flush clock
+ * (tlb_clock_flush_begin/done, hv/tlb_clock.h). The arch reports every
+ * other full flush it does too (x86 without PCID or global guest pages: any
+ * CR3 write), so the clock knows every flush, whoever asked for it.
+ */
+void arch_tlb_flush_cpus(uint64_t cpu_mask);
+
 /* The hypervisor's L4 slots, copied into every guest kernel L4. */
 void arch_fill_hypervisor_slots(uint64_t *l4);
 /* Machine-to-phys table update for a guest frame. */

@@ -3,7 +3,10 @@
  * (free, the hypervisor's, a boot module, a guest's) and who owns it.
  * Portable; the arch layer hands over the array and the memory map.
  * Invariant: a frame is on the free list if and only if its state is
- * FRAME_FREE, and only free frames are ever handed out.
+ * FRAME_FREE, and only free frames are ever handed out, never before every
+ * TLB that may still translate to it has been flushed (hv/tlb_clock.h). A
+ * path that moves a frame between owners without frame_free/frame_alloc
+ * (a grant transfer) must stamp it and tlb_clock_sync() the same way.
  */
 #ifndef HV_FRAME_H
 #define HV_FRAME_H
@@ -31,7 +34,7 @@ struct frame_info {
 	uint8_t mm_flags;	/* MM_F_VALIDATED, MM_F_PINNED */
 	uint8_t tlb_type;	/* the type it had when type_count last fell to 0 */
 	uint16_t mm_pad;
-	uint32_t tlb_stamp;	/* the model's flush epoch at that moment */
+	uint32_t tlb_stamp;	/* TLB-flush clock when it last lost a type or left a guest */
 };
 
 /* Set up over nr entries, all FRAME_ABSENT. */

@@ -11,7 +11,7 @@
 struct vcpu;
 
 struct fake_mm_records {
-	unsigned int flush_all;		/* arch_tlb_flush_all */
+	unsigned int flush_all;		/* full flushes: arch_tlb_flush_all or _cpus */
 	unsigned int flush_vcpus;	/* arch_tlb_flush_vcpus */
 	unsigned int invlpg;		/* arch_tlb_invlpg_vcpus */
 	uint64_t last_mask;		/* vcpu_mask of the last flush or invlpg */

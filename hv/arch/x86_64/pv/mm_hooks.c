@@ -9,6 +9,7 @@
 #include <arch/layout.h>
 #include <arch/percpu.h>
 #include <arch/pv.h>
+#include <hv/arch.h>
 #include <hv/domain.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
@@ -22,7 +23,7 @@ static bool is_current_in(const struct domain *d, uint64_t mask)
 
 void arch_tlb_flush_all(void)
 {
-	write_cr3(read_cr3());
+	arch_tlb_flush_cpus(~0ULL);
 }
 
 void arch_tlb_flush_vcpus(struct domain *d, uint64_t vcpu_mask)

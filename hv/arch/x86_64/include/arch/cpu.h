@@ -3,6 +3,7 @@
 #define ARCH_CPU_H
 
 #include <stdint.h>
+#include <hv/tlb_clock.h>
 #include <hv/types.h>
 
 #define MSR_EFER            0xc0000080
@@ -76,9 +77,16 @@ static inline uint64_t read_cr3(void)
 	return v;
 }
 
+/* Without PCID, and with no global guest mappings (guests may not set G,
+ * and CR4.PGE is off), a CR3 write drops every TLB and paging-structure-
+ * cache entry of this CPU: a full flush, reported to the TLB-flush clock.
+ * CPU 0: one CPU until SMP. */
 static inline void write_cr3(uint64_t v)
 {
+	uint32_t t = tlb_clock_flush_begin();
+
 	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+	tlb_clock_flush_done(0, t);
 }
 
 static inline uint64_t read_cr4(void)
