@@ -1027,8 +1027,8 @@ static void place_modules(bool flask)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const cmdlines[] = {
-		"/boot/moat.gz loglvl=err",
-		"/boot/moat.gz loglvl=err",
+		"/boot/moat.gz loglvl=err xsm=dummy",
+		"/boot/moat.gz loglvl=err xsm=dummy",
 		"/boot/moat.gz loglvl=err xsm=flask flask=enforcing",
 		"/boot/moat.gz loglvl=err xsm=flask flask=permissive",
 	};
