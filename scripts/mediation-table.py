@@ -94,6 +94,19 @@ def emulation_rows() -> list:
         else:
             gate = f"`hypercall:{perm[len('XSM_HC_'):].lower()}`"
         out.append(f"| {name} | {what} | {gate} |")
+    cls = chk.strip_comments((ROOT / "hv/arch/x86_64/pv/emul_class.c").read_text())
+    refused_block = cls[cls.index("case INSN_UNKNOWN:"):]
+    refused_block = refused_block[:refused_block.index("return false;")]
+    refused = [k[len("INSN_"):].lower() for k in re.findall(r"case (INSN_\w+):", refused_block)
+               if k not in ("INSN_UNKNOWN", "INSN_KIND_COUNT")]
+    out.append("")
+    out.append("Decoded but not emulated after a #GP (`hv/arch/x86_64/pv/emul_class.c`), so "
+               "the guest gets its fault and nothing privileged changes: " +
+               ", ".join(f"`{k}`" for k in refused) +
+               " (an `int n` its trap table allows reaches its own handler, as through an "
+               "IDT gate; the `mem_*` writes are emulated only from #PF, as pt_write); "
+               "`mov` to %cr2/%cr3/%cr8 (a root changes only through mmuext_op); `wrmsr` "
+               "of any other MSR.")
     out.append("")
     out.append("Reached from a guest trap without a gate, as no guest-requested change "
                "(`scripts/emul-gate-check.py` ALLOWED): " +
