@@ -16,6 +16,10 @@
  * turn on writable page tables): the test policy variant `emul` gives
  * untrusted_t these three and nothing else (policy/test/README.md). No
  * shared_info mapping, no callbacks. Keys: name, expect=denied|allowed.
+ *
+ * traps=no (under the default policy, where untrusted_t may not even
+ * register a trap table): one mov to %db0 and nothing else; the #GP it must
+ * get has no handler and kills the domain. Surviving it is a FAIL.
  */
 #include "hostile.h"
 
@@ -208,9 +212,16 @@ static void test_pt_write(void)
 
 void guest_main(void)
 {
-	char mode[16] = "denied";
+	char mode[16] = "denied", traps[8] = "yes";
 	struct cpuid_regs c;
 
+	cmdline_get("traps", traps, sizeof(traps));
+	if (strcmp(traps, "no") == 0) {
+		fatal_step("mov %rax,%db0 with set_debugreg denied and no trap table");
+		__asm__ volatile("movq %0, %%db0" : : "r"((uint64_t)&watched) : "memory");
+		survived("mov %rax,%db0 with set_debugreg denied");
+		return;
+	}
 	cmdline_get("expect", mode, sizeof(mode));
 	if (strcmp(mode, "denied") != 0 && strcmp(mode, "allowed") != 0) {
 		test_fail("args", "expect=%s: want denied or allowed", mode);

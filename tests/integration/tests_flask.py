@@ -14,7 +14,7 @@ written by this module, when it is loaded, into build/flask-test/.
 """
 import pathlib
 
-from moattest import EXIT_CLEAN, EXIT_REFUSED, Expect, Module, Test, guest
+from moattest import EXIT_CLEAN, EXIT_CRASHED, EXIT_REFUSED, Expect, Module, Test, guest
 import hvlog as L
 from hvlog import end_ok
 
@@ -231,4 +231,15 @@ TESTS.append(flask_test(
     [policy(), labelled("hostile_emul_bypass", "guest", "domU_t", "expect=allowed")],
     Expect(exit=EXIT_CLEAN, results="all",
            absent=[*L.MOAT_NEVER, L.MOAT_AVC_DENIED_ANY]),
+    timeout=90))
+TESTS.append(flask_test(
+    "emul-bypass-default-policy", "untrusted_t under the default policy (no trap table "
+                                  "allowed): mov to %db0 is #GP and kills it alone, audited",
+    [policy(), labelled("hostile_emul_bypass", "victim", "untrusted_t", "traps=no"),
+     labelled("spinner", "bystander", "domU_t", "rounds=2000")],
+    Expect(exit=EXIT_CRASHED, results=["bystander"],
+           ordered=[L.moat_avc_denied("set_debugreg", "untrusted_t", "xen_t", "hypercall", 1),
+                    L.moat_domain_crashed_because("victim", *L.MOAT_REASON_PRIVILEGED)],
+           present=[end_ok("bystander")],
+           absent=[*L.MOAT_NEVER, r"MOAT-TEST victim killed FAIL", r"MOAT-TEST victim END"]),
     timeout=90))
