@@ -30,6 +30,7 @@
 #include <public/errno.h>
 #include <public/mmu.h>
 #include <public/xen.h>
+#include <xsm/hooks.h>
 
 #include "fuzz.h"
 #include "fuzz_input.h"
@@ -347,6 +348,10 @@ static bool seed_tree(unsigned int self, uint8_t shape)
 static void setup(uint8_t shape)
 {
 	fuzz_mm_world_boot(NR_FRAMES, HV_FRAMES, GBUF_VA, gbuf, sizeof(gbuf));
+	/* Emulated page-table writes and LDT faults pass the emulation gate. */
+	if (xsm_init(XSM_MODULE_DUMMY) != 0) {
+		die("setup", "xsm");
+	}
 	memset(gbuf + 3000, 0xff, 8);	/* a vCPU mask */
 	for (unsigned int i = 0; i < NR_DOMS; i++) {
 		struct domain *d = fuzz_mm_domain("f", doms[i].pool, POOL);

@@ -45,7 +45,7 @@ policy-blob: $(BUILD)/policy/policy.blob
 # $(BUILD)/policy/test-<variant>.blob, each the default policy with
 # policy/test/<variant>/*.te replacing the modules of the same name.
 # policy-build.sh checks each against its expect file (TAP steps 13-14).
-POLICY_TEST_VARIANTS := revoke gate nocomms readonly
+POLICY_TEST_VARIANTS := revoke gate nocomms readonly emul
 POLICY_TEST_BLOBS := $(foreach v,$(POLICY_TEST_VARIANTS),$(BUILD)/policy/test-$(v).blob)
 
 .PHONY: policy-test-blobs

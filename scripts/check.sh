@@ -3,7 +3,11 @@
 # one fails:
 #  1. sparse over every freestanding source (the __guest address space: no
 #     direct dereference of a guest pointer), zero warnings allowed;
-#  2. SECURITY.md's mediation table matches the dispatch table;
+#  2. SECURITY.md's mediation table matches the dispatch table and the
+#     emulation gate's table;
+#  2b. no path from the entry code reaches privileged state without a gate
+#     (scripts/emul-gate-check.py: emulated instructions and trapped writes
+#     pass emul_gate(), one table row per enum emul_op);
 #  3. cppcheck over the freestanding code (hv/common, hv/arch, xsm, attest)
 #     as the hypervisor build sees it, --enable=warning,portability,
 #     performance: zero findings; a false positive is suppressed inline
@@ -44,9 +48,17 @@ fi
 
 # 2. the mediation table
 if msg=$(python3 scripts/mediation-table.py --check); then
-	tap ok "SECURITY.md's mediation table matches the dispatch table"
+	tap ok "SECURITY.md's mediation table matches the dispatch table and the emulation gate's table"
 else
 	tap "not ok" "$msg"
+fi
+
+# 2b. every emulation path gated
+if msg=$(python3 scripts/emul-gate-check.py); then
+	tap ok "every path from a guest trap to privileged state passes a gate (emul-gate-check)"
+else
+	tap "not ok" "emul-gate-check: $(echo "$msg" | head -1)"
+	echo "$msg" >&2
 fi
 
 # 3. cppcheck, with the freestanding build's defines and include paths.

@@ -8,6 +8,7 @@ source file calls (found in the code, not declared by hand), each with the
 FLASK permissions it checks (HOOK_PERMS below). A hook called by a handler
 but missing from HOOK_PERMS fails the check: a new hook must say what it
 checks."""
+import importlib.util
 import pathlib
 import re
 import sys
@@ -67,6 +68,53 @@ def handler_hooks(fn: str) -> str:
     raise SystemExit(f"handler {fn} not found in {SOURCES}")
 
 
+def emul_check():
+    """scripts/emul-gate-check.py as a module: its table parser and ALLOWED."""
+    spec = importlib.util.spec_from_file_location("emul_gate_check",
+                                                  ROOT / "scripts/emul-gate-check.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def emulation_rows() -> list:
+    """SECURITY.md's lines for the emulation gate's table (hv/common/emul_gate.c)."""
+    chk = emul_check()
+    src = chk.strip_comments((ROOT / "hv/common/emul_gate.c").read_text())
+    out = ["", "Emulated instructions and trapped writes (`hv/common/emul_gate.c`): each "
+           "passes the gate permission of the hypercall it is equivalent to before it "
+           "takes effect; a denial is the fault the CPU raised (#GP(0); #PF for a "
+           "page-table store or an LDT page), audited as the hypercall's denial.", "",
+           "| path | instruction or access | gate permission |", "| --- | --- | --- |"]
+    for op, name, perm, what in chk.table_rows(src):
+        if perm is None:
+            raise SystemExit(f"emul_gate.c: row {op} has neither a permission nor a reason")
+        if perm.startswith("ungated: "):
+            gate = "none: " + perm[len("ungated: "):]
+        else:
+            gate = f"`hypercall:{perm[len('XSM_HC_'):].lower()}`"
+        out.append(f"| {name} | {what} | {gate} |")
+    cls = chk.strip_comments((ROOT / "hv/arch/x86_64/pv/emul_class.c").read_text())
+    refused_block = cls[cls.index("case INSN_UNKNOWN:"):]
+    refused_block = refused_block[:refused_block.index("return false;")]
+    refused = [k[len("INSN_"):].lower() for k in re.findall(r"case (INSN_\w+):", refused_block)
+               if k not in ("INSN_UNKNOWN", "INSN_KIND_COUNT")]
+    out.append("")
+    out.append("Decoded but not emulated after a #GP (`hv/arch/x86_64/pv/emul_class.c`), so "
+               "the guest gets its fault and nothing privileged changes: " +
+               ", ".join(f"`{k}`" for k in refused) +
+               " (an `int n` its trap table allows reaches its own handler, as through an "
+               "IDT gate; the `mem_*` writes are emulated only from #PF, as pt_write); "
+               "`mov` to %cr2/%cr3/%cr8 (a root changes only through mmuext_op); `wrmsr` "
+               "of any other MSR.")
+    out.append("")
+    out.append("Reached from a guest trap without a gate, as no guest-requested change "
+               "(`scripts/emul-gate-check.py` ALLOWED): " +
+               "; ".join(f"`{fn}` {sink}: {why}" for (fn, sink), why in
+                         sorted(chk.ALLOWED.items())) + ".")
+    return out
+
+
 def table() -> str:
     src = (ROOT / "hv/common/hypercall_table.c").read_text()
     numbers = {}
@@ -90,6 +138,7 @@ def table() -> str:
     out.append("Not implemented (-ENOSYS before the gate): " +
                ", ".join(f"{name} ({nr})" for nr, name in sorted(none)) +
                "; every other number below 64 likewise.")
+    out += emulation_rows()
     out += ["", END]
     return "\n".join(out)
 

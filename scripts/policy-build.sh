@@ -17,7 +17,8 @@
 #  13 test variant revoke (policy/test/revoke) builds into
 #     build/policy/test-revoke.blob, passes blobcheck.py, and its rules differ
 #     from the default blob's exactly as policy/test/revoke/expect says
-#  14 the same for test variant gate (build/policy/test-gate.blob)
+#  14 the same for test variant gate (build/policy/test-gate.blob), then
+#     nocomms, readonly and emul (policy/test/README.md)
 # Exits non-zero on the first failure (later steps are not run).
 set -u
 
@@ -161,7 +162,7 @@ fi
 # from the default blob's by exactly the lines of its expect file.
 python3 policy/tool/blobcheck.py "$blob" --dump-av --dump-trans 2>"$log" | grep -v '^blobcheck:' |
 	sort >"$dir/rules.txt"
-for v in revoke gate nocomms readonly; do
+for v in revoke gate nocomms readonly emul; do
 	vb="$dir/test-$v.blob"
 	if policy/test/build-variant.sh "$v" "$dir" >"$log" 2>&1 &&
 		python3 policy/tool/blobcheck.py "$vb" --dump-av --dump-trans >"$dir/test-$v.rules" 2>>"$log"; then

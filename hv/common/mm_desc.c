@@ -13,6 +13,7 @@
  */
 #include <hv/arch.h>
 #include <hv/domain.h>
+#include <hv/emul_gate.h>
 #include <hv/frame.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
@@ -154,6 +155,12 @@ int mm_ldt_fault(struct vcpu *v, unsigned int page, mfn_t *m_out)
 	e = mm_pte_read((const uint64_t *)arch_frame_map(l1) + idx);
 	if (!(e & _PAGE_PRESENT)) {
 		return -XEN_EINVAL;
+	}
+	/* Typing the frame as descriptors is MMUEXT_SET_LDT's work, done
+	 * lazily: it needs mmuext_op's permission (hv/common/emul_gate.c). */
+	rc = emul_gate(v, EMUL_LDT_MAP);
+	if (rc != 0) {
+		return rc;
 	}
 	m = pte_mfn(e);
 	rc = mm_get_page_type(d, m, MM_TYPE_SEG_DESC);

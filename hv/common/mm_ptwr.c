@@ -12,11 +12,15 @@
  * the whole entry, and L1 frames only: a write to an L2-L4 through its
  * read-only mapping is the guest's #PF, as on Xen (those go through
  * mmu_update).
+ * The write passes the emulation gate with mmu_update's permission
+ * (hv/common/emul_gate.c): a domain the policy denies mmu_update gets the
+ * #PF, as a CPU without the emulation would give it.
  * It must never apply a value it has not validated, nor write a frame
  * other than the page table the faulting address maps.
  */
 #include <hv/arch.h>
 #include <hv/domain.h>
+#include <hv/emul_gate.h>
 #include <hv/frame.h>
 #include <hv/guest_access.h>
 #include <hv/lib.h>
@@ -78,6 +82,16 @@ int mm_emulate_pt_write(struct vcpu *curr, const struct mm_ptwr *w, uint64_t *ol
 	}
 	if (level != 1) {
 		return -XEN_EINVAL;
+	}
+	/*
+	 * A write to one of its page tables, decoded: from here on it is the
+	 * MMU_NORMAL_PT_UPDATE it is equivalent to, and needs that hypercall's
+	 * permission. Checked only now, so that a write to a page that is no
+	 * page table is no denial to audit (it is the guest's plain #PF).
+	 */
+	rc = emul_gate(curr, EMUL_PT_WRITE);
+	if (rc != 0) {
+		return rc;
 	}
 	idx = (unsigned int)((w->va & (PAGE_SIZE - 1)) >> 3);
 	shift = (unsigned int)(w->va & 7) * 8;

@@ -7,13 +7,14 @@ policy loads that revoke (or keep) an event channel.
 Moat only (xen_compatible=False): Xen 4.17 as the reference has no notion
 of Moat's boot manifest labels or of its policy blob. The policies are
 built by `make all` into build/policy/: policy.blob (the default),
-test-revoke.blob (web_t loses its own event channels) and test-gate.blob
-(untrusted_t may also use memory_op). The corrupt and truncated blobs are
+test-revoke.blob (web_t loses its own event channels), test-gate.blob
+(untrusted_t may also use memory_op) and test-emul.blob (untrusted_t may
+also catch its faults and enable writable page tables). The corrupt and truncated blobs are
 written by this module, when it is loaded, into build/flask-test/.
 """
 import pathlib
 
-from moattest import EXIT_CLEAN, EXIT_REFUSED, Expect, Module, Test, guest
+from moattest import EXIT_CLEAN, EXIT_CRASHED, EXIT_REFUSED, Expect, Module, Test, guest
 import hvlog as L
 from hvlog import end_ok
 
@@ -22,6 +23,7 @@ POLICY_DIR = "build/policy"
 POLICY = f"{POLICY_DIR}/policy.blob"
 POLICY_REVOKE = f"{POLICY_DIR}/test-revoke.blob"
 POLICY_GATE = f"{POLICY_DIR}/test-gate.blob"
+POLICY_EMUL = f"{POLICY_DIR}/test-emul.blob"
 DERIVED_DIR = "build/flask-test"
 POLICY_CORRUPT = f"{DERIVED_DIR}/corrupt.blob"
 POLICY_TRUNCATED = f"{DERIVED_DIR}/truncated.blob"
@@ -227,4 +229,45 @@ TESTS.append(flask_test(
     [policy(), labelled("time", "time", "domU_t")],
     Expect(exit=EXIT_CLEAN, results="all",
            absent=[*L.MOAT_NEVER, L.MOAT_AVC_DENIED_ANY]),
+    timeout=90))
+
+
+# (8) The emulation gate: the emulated twins of set_debugreg, get_debugreg,
+# set_segment_base, fpu_taskswitch and mmu_update (mov to/from %db0/%db7,
+# wrmsr FS/GS/KERNEL_GS_BASE, mov to %cr0, clts, a store into a read-only
+# L1) are denied to untrusted_t as the hypercalls are: #GP(0) (#PF for the
+# store), nothing changed, each audited as the hypercall's denial. domU_t
+# gets them all. test-emul.blob lets untrusted_t register a trap table and
+# turn on writable page tables, and nothing more (policy/test/README.md).
+_EMUL_GATED = ("set_debugreg", "get_debugreg", "set_segment_base", "fpu_taskswitch",
+               "mmu_update")
+TESTS.append(flask_test(
+    "emul-bypass-denied", "untrusted_t: every emulated twin of a denied hypercall faults, "
+                          "changes nothing and is audited; the bystander finishes",
+    [policy(POLICY_EMUL),
+     labelled("hostile_emul_bypass", "untrusted", "untrusted_t", "expect=denied"),
+     labelled("spinner", "bystander", "domU_t", "rounds=2000")],
+    Expect(exit=EXIT_CLEAN, results="all",
+           present=[L.moat_avc_denied(p, "untrusted_t", "xen_t", "hypercall", 1)
+                    for p in _EMUL_GATED],
+           absent=[*L.MOAT_NEVER, r"permissive=1",
+                   L.moat_avc_denied(r"\w+", "domU_t", "xen_t", "hypercall")]),
+    timeout=90))
+TESTS.append(flask_test(
+    "emul-bypass-allowed", "domU_t: the same emulated instructions and page-table store "
+                           "take effect, nothing is denied",
+    [policy(), labelled("hostile_emul_bypass", "guest", "domU_t", "expect=allowed")],
+    Expect(exit=EXIT_CLEAN, results="all",
+           absent=[*L.MOAT_NEVER, L.MOAT_AVC_DENIED_ANY]),
+    timeout=90))
+TESTS.append(flask_test(
+    "emul-bypass-default-policy", "untrusted_t under the default policy (no trap table "
+                                  "allowed): mov to %db0 is #GP and kills it alone, audited",
+    [policy(), labelled("hostile_emul_bypass", "victim", "untrusted_t", "traps=no"),
+     labelled("spinner", "bystander", "domU_t", "rounds=2000")],
+    Expect(exit=EXIT_CRASHED, results=["bystander"],
+           ordered=[L.moat_avc_denied("set_debugreg", "untrusted_t", "xen_t", "hypercall", 1),
+                    L.moat_domain_crashed_because("victim", *L.MOAT_REASON_PRIVILEGED)],
+           present=[end_ok("bystander")],
+           absent=[*L.MOAT_NEVER, r"MOAT-TEST victim killed FAIL", r"MOAT-TEST victim END"]),
     timeout=90))

@@ -6,6 +6,8 @@
  */
 #include <stdlib.h>
 
+#include <xsm/hooks.h>
+
 #include "test_mm_fixture.h"
 
 struct tdom A, B;
@@ -42,6 +44,8 @@ int tm_setup(void **state)
 	(void)state;
 	fake_machine_boot(TM_FRAMES, TM_HV_FRAMES);
 	fake_mm_reset();
+	/* The emulated writes (ptwr, LDT faults) ask the emulation gate. */
+	assert_int_equal(xsm_init(XSM_MODULE_DUMMY), 0);
 	free_at_start = frame_free_count();
 	tdom_make(&A, "a");
 	tdom_make(&B, "b");
