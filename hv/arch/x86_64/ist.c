@@ -30,7 +30,6 @@
 
 #define X86_EFLAGS_RF  (1ULL << 16)
 #define DR6_RESET      0xffff0ff0ULL
-#define DR6_BS         (1ULL << 14)
 #define WARNINGS       8
 
 #define VEC_DB  1
@@ -70,29 +69,16 @@ static const char *entry_point_name(uint64_t rip)
 	return NULL;
 }
 
-/* Did an enabled instruction (execute) breakpoint cause this #DB? */
-static bool exec_breakpoint_hit(uint64_t dr6)
-{
-	uint64_t dr7;
-
-	__asm__ volatile("mov %%db7, %0" : "=r"(dr7));
-	for (unsigned int i = 0; i < 4; i++) {
-		if ((dr6 & (1ULL << i)) && (dr7 & (3ULL << (2 * i))) &&
-		    ((dr7 >> (16 + 4 * i)) & 3) == 0) {
-			return true;
-		}
-	}
-	return false;
-}
-
 /*
  * A #DB in the hypervisor. At an entry point: the MOV SS class, dropped.
  * Elsewhere, a guest's data breakpoint on its own memory fired while we
  * copied to or from it (its DR0-3 and DR7 stay loaded in a hypercall): a
  * trap, taken after the access, dropped too. set_debugreg keeps DR0-3 out
- * of our range and refuses DR7.GD, and SYSCALL and every gate clear TF, so
- * TF or an instruction breakpoint anywhere else is a bug of ours: fatal.
- * DR6 is reset either way; the guest's own view of it is not touched.
+ * of our range (no instruction breakpoint can fire in our code) and refuses
+ * DR7.GD, and SYSCALL and every gate clear TF, so TF set anywhere else is a
+ * bug of ours: fatal. Nothing is decided on DR6: the guest may write any
+ * status bits there (set_debugreg). It is reset either way; the guest's own
+ * view of it is not touched.
  */
 static bool db_in_hv(struct cpu_regs *r)
 {
@@ -121,7 +107,7 @@ static bool db_in_hv(struct cpu_regs *r)
 		}
 		return true;
 	}
-	if ((r->rflags & X86_EFLAGS_TF) || (dr6 & DR6_BS) || exec_breakpoint_hit(dr6)) {
+	if (r->rflags & X86_EFLAGS_TF) {
 		return false;
 	}
 	if (warned_watch < WARNINGS) {
