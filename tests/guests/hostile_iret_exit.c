@@ -8,6 +8,8 @@
  *   iret32_user    the same to user mode (FLAT_RING3_CS32, a user root)
  *   iret_noncanon  iret hypercall to a non-canonical rip
  *   iret_bad_ss    iret hypercall with a stack selector nobody defined
+ *   iret_bad_cs    iret hypercall to a code selector nobody defined (0x1230,
+ *                  an empty slot of its GDT): iretq itself faults
  *   syscall_end    `syscall` in the last two bytes below the canonical hole:
  *                  the return address the CPU saved (rcx) is non-canonical
  *   emul_end       an emulated instruction (clts) in the same two bytes:
@@ -165,6 +167,14 @@ void guest_main(void)
 		iret_to((uint64_t)hie_resume, FLAT_KERNEL_CS64 & ~3ULL, 0, 0x1230);
 		test_check(fs_count == 0, "corrected", "the iret went on with a stack selector "
 			   "the hypervisor chose (failsafe callbacks: %u)", fs_count);
+		return;
+	} else if (strcmp(mode, "iret_bad_cs") == 0) {
+		rt_printf("%s: iret to code selector 0x1230\n", rt_guest_name);
+		iret_to((uint64_t)hie_resume, 0x1230, stack, FLAT_KERNEL_SS64);
+		test_check(fs_count == 1 && (fs_cs & 0xfffc) == 0x1230 &&
+			   fs_rip == (uint64_t)hie_resume, "failsafe", "the failed return came back "
+			   "to the failsafe callback: %u time(s), cs 0x%lx rip 0x%lx", fs_count,
+			   (unsigned long)fs_cs, (unsigned long)fs_rip);
 		return;
 	} else if (strcmp(mode, "syscall_end") == 0) {
 		static const uint8_t sys[2] = { 0x0f, 0x05 };

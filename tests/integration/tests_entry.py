@@ -103,6 +103,9 @@ TESTS += [
            "an iret hypercall to a non-canonical rip is refused", "iret"),
     survives("entry-iret-bad-ss", "hostile_iret_exit", "mode=iret_bad_ss",
              "an iret hypercall with an undefined stack selector gets the guest's own"),
+    survives("entry-iret-bad-cs-failsafe", "hostile_iret_exit", "mode=iret_bad_cs",
+             "an iret hypercall to an empty slot of the guest's GDT: the exit iretq faults in "
+             "ring 0 and is fixed up into the failsafe callback"),
     survives("entry-syscall-end-failsafe", "hostile_iret_exit", "mode=syscall_end",
              "a syscall in the last canonical bytes (saved rip non-canonical) returns to "
              "the failsafe callback, not a ring-0 #GP"),

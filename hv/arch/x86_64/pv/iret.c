@@ -47,9 +47,13 @@ int64_t do_iret(struct vcpu *curr, const struct hypercall_args *args)
 	if (!guest_rip_ok(ctx.rip)) {
 		return iret_fail(curr, "return address outside the guest", ctx.rip);
 	}
-	/* Bits 32-39 of the CS slot carry the saved upcall mask (bounce frame). */
+	/* Bits 32-39 of the CS slot carry the saved upcall mask (bounce frame).
+	 * Of the hypervisor's descriptors (0xe000 up) only the two guest code
+	 * segments; below, the guest's own GDT and LDT, as on Xen: whatever
+	 * iretq cannot load there (not present, not code, a limit) goes to the
+	 * failsafe callback (exit.c), never faults the hypervisor. */
 	cs = (ctx.cs & 0xffff) | 3;
-	if (cs != GUEST_CS64 && cs != GUEST_CS32) {
+	if (!(cs & 4) && cs >= (GDT_GUEST_PAGES << 12) && cs != GUEST_CS64 && cs != GUEST_CS32) {
 		return iret_fail(curr, "unsupported code selector", ctx.cs);
 	}
 	/* The 32-bit segment's limit is 4 GiB: iretq past it faults in ring 0. */
