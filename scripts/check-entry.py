@@ -11,7 +11,7 @@ from the source.
   ist_entry, every other stub to common_entry.
 
 The boot repeats the same checks on the live IDT, TSS and MSRs
-(entry_selfcheck in hv/arch/x86_64/ist.c), which also sees the IST slots.
+(entry_selfcheck in hv/arch/x86_64/entry_check.c), which also sees the IST slots.
 Usage: check-entry.py build/hv/moat.elf; exit status 0 when all hold.
 """
 import re

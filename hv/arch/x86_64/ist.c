@@ -1,12 +1,12 @@
 /*
  * The IST vectors (#DB, NMI, #DF, #MC) when they hit the hypervisor itself,
- * on their own stacks (entry.S explains why they cannot nest), and the
- * boot check that the IDT, the TSS and the SYSCALL entry really have the
- * layout that reasoning needs.
+ * on their own stacks (entry.S explains why they cannot nest; entry_check.c
+ * proves at boot that the IDT, TSS and SYSCALL entry are laid out so).
  *
- * What runs here must never use %gs (it may hold the guest's base), never
- * touch guest memory, never fault, never schedule: it looks at the frame
- * and DR6, prints (rate-limited) and returns, or stops the machine.
+ * What runs here must never use %gs (it may hold the guest's base: per-CPU
+ * data comes from the fixed symbol cpu0_info instead), never touch guest
+ * memory, never fault, never schedule: it looks at the frame and DR6,
+ * prints (rate-limited) and returns, or stops the machine.
  *
  * The MOV SS class (CVE-2018-8897): `mov ss`/`pop ss` delays every debug
  * exception, a data breakpoint on its own operand included, until after
@@ -38,7 +38,6 @@
 #define VEC_MC  18
 
 extern char syscall_entry[], syscall32_entry[], idt_stubs_start[];
-extern char ist_entry[], common_entry[];
 extern const uint64_t idt_stub_table[256];
 
 static unsigned int warned_entry, warned_entry_hostile, warned_gate, warned_watch, warned_nmi;
@@ -51,22 +50,29 @@ static unsigned int curr_domid(void)
 	return curr != NULL && curr->domain != NULL ? curr->domain->id : 0;
 }
 
+enum entry_point { ENTRY_NONE, ENTRY_SYSCALL, ENTRY_SYSCALL32, ENTRY_GATE };
+
+static const char *const entry_names[] = {
+	[ENTRY_SYSCALL] = "SYSCALL", [ENTRY_SYSCALL32] = "SYSCALL (compat)",
+	[ENTRY_GATE] = "interrupt gate",
+};
+
 /* The first instruction of a way in from ring 3: where a #DB deferred by
  * MOV SS lands, with GS still the guest's. */
-static const char *entry_point_name(uint64_t rip)
+static enum entry_point entry_point_at(uint64_t rip)
 {
 	uint64_t stubs = (uint64_t)(uintptr_t)idt_stubs_start;
 
 	if (rip == (uint64_t)(uintptr_t)syscall_entry) {
-		return "SYSCALL";
+		return ENTRY_SYSCALL;
 	}
 	if (rip == (uint64_t)(uintptr_t)syscall32_entry) {
-		return "SYSCALL (compat)";
+		return ENTRY_SYSCALL32;
 	}
 	if (rip >= stubs && rip < stubs + 256 * 16 && (rip - stubs) % 16 == 0) {
-		return "interrupt gate";
+		return ENTRY_GATE;
 	}
-	return NULL;
+	return ENTRY_NONE;
 }
 
 /*
@@ -82,16 +88,16 @@ static const char *entry_point_name(uint64_t rip)
  */
 static bool db_in_hv(struct cpu_regs *r)
 {
-	const char *entry = entry_point_name(r->rip);
+	enum entry_point entry = entry_point_at(r->rip);
 	uint64_t dr6;
 
 	__asm__ volatile("mov %%db6, %0" : "=r"(dr6));
 	__asm__ volatile("mov %0, %%db6" : : "r"(DR6_RESET));
-	if (entry != NULL) {
+	if (entry != ENTRY_NONE) {
 		/* At a gate the CPU switched to our stack already; at SYSCALL the
 		 * rsp is the guest's, reported apart when it is not even a guest
 		 * address (that is the attack). The first few of each kind. */
-		bool gate = entry[0] == 'i';
+		bool gate = entry == ENTRY_GATE;
 		bool hostile = !gate && !guest_range_ok(r->rsp, 8);
 		unsigned int *n = gate ? &warned_gate : hostile ? &warned_entry_hostile : &warned_entry;
 
@@ -100,7 +106,7 @@ static bool db_in_hv(struct cpu_regs *r)
 			(*n)++;
 			printk(LOG_WARN, "d%u: #DB at the %s entry (deferred by MOV SS/POP SS, or "
 			       "selftest=entry-db), %s rsp %lx, dr6 %lx: taken on its own stack and "
-			       "ignored%s", curr_domid(), entry,
+			       "ignored%s", curr_domid(), entry_names[entry],
 			       gate ? "hypervisor" : hostile ? "hostile guest" : "guest",
 			       (unsigned long)r->rsp, (unsigned long)dr6,
 			       *n == WARNINGS ? " (not reported again)" : "");
@@ -184,138 +190,4 @@ void entry_db_selftest_regs(uint64_t *dr2, uint64_t *dr3, uint64_t *dr7)
 	*dr3 = (uint64_t)(uintptr_t)syscall_entry;
 	/* L2, L3; R/W and LEN 00 (execute, one byte) for both. */
 	*dr7 = (*dr7 & ~(0xffULL << 24) & ~(0xfULL << 4)) | (1ULL << 4) | (1ULL << 6);
-}
-
-/* ---- the boot check ---------------------------------------------------------- */
-
-struct live_gate {
-	uint16_t off0;
-	uint16_t sel;
-	uint8_t ist;
-	uint8_t type;
-	uint16_t off1;
-	uint32_t off2;
-	uint32_t rsvd;
-} __packed;
-
-struct live_dtr {
-	uint16_t limit;
-	uint64_t base;
-} __packed;
-
-static uint64_t gate_target(const struct live_gate *g)
-{
-	return g->off0 | ((uint64_t)g->off1 << 16) | ((uint64_t)g->off2 << 32);
-}
-
-/* Where the 16-byte stub at p jumps: pushq imm8/imm32 twice at most, then
- * jmp rel8/rel32. 0 when it does not look like that. */
-static uint64_t stub_jump_target(const uint8_t *p)
-{
-	unsigned int i = 0;
-
-	for (unsigned int n = 0; n < 2 && i < 16; n++) {
-		if (p[i] == 0x6a) {
-			i += 2;
-		} else if (p[i] == 0x68) {
-			i += 5;
-		}
-	}
-	if (i + 2 <= 16 && p[i] == 0xeb) {
-		return (uint64_t)(uintptr_t)(p + i + 2) + (uint64_t)(int64_t)(int8_t)p[i + 1];
-	}
-	if (i + 5 <= 16 && p[i] == 0xe9) {
-		int32_t rel;
-
-		memcpy(&rel, p + i + 1, sizeof(rel));
-		return (uint64_t)(uintptr_t)(p + i + 5) + (uint64_t)(int64_t)rel;
-	}
-	return 0;
-}
-
-static void check(bool ok, const char *what)
-{
-	if (!ok) {
-		panic("entry check: %s", what);
-	}
-}
-
-/*
- * The layout the MOV SS and IST reasoning rests on, read back from the CPU
- * (sidt, sgdt, the MSRs) rather than from the tables desc.c meant to build:
- *  - #DB, NMI, #DF, #MC each on an IST stack of its own, no other vector on
- *    an IST (so nothing else can nest on one), the stacks disjoint;
- *  - every gate points at its stub, and the stubs of those four vectors jump
- *    to ist_entry, all others to common_entry;
- *  - LSTAR/CSTAR are the SYSCALL entries, SFMASK clears TF, IF, DF and AC;
- *  - the SYSCALL entry's first three instructions are swapgs, the save of
- *    the guest rsp, the load of the hypervisor stack: nothing touches the
- *    stack before it is ours.
- */
-void entry_selfcheck(void)
-{
-	static const uint8_t want_entry[] = {
-		0x0f, 0x01, 0xf8,						/* swapgs */
-		0x65, 0x48, 0x89, 0x24, 0x25, CPU_SCRATCH, 0, 0, 0,		/* mov %rsp,%gs:scratch */
-		0x65, 0x48, 0x8b, 0x24, 0x25, CPU_STACK_TOP, 0, 0, 0,		/* mov %gs:stack_top,%rsp */
-	};
-	static const unsigned int ist_vec[IST_COUNT] = { VEC_DB, VEC_NMI, VEC_DF, VEC_MC };
-	struct live_dtr idtr, gdtr;
-	const struct live_gate *idt;
-	const uint64_t *gdt;
-	const uint8_t *tss;
-	uint64_t tss_base, stacks[IST_COUNT];
-	unsigned int seen = 0;
-
-	__asm__ volatile("sidt %0" : "=m"(idtr));
-	__asm__ volatile("sgdt %0" : "=m"(gdtr));
-	check(idtr.limit == 256 * sizeof(struct live_gate) - 1, "the IDT has 256 gates");
-	idt = (const struct live_gate *)(uintptr_t)idtr.base;
-	gdt = (const uint64_t *)(uintptr_t)gdtr.base;
-	tss_base = ((gdt[HV_TSS >> 3] >> 16) & 0xffffff) | (((gdt[HV_TSS >> 3] >> 56) & 0xff) << 24) |
-		   ((gdt[(HV_TSS >> 3) + 1] & 0xffffffffULL) << 32);
-	tss = (const uint8_t *)(uintptr_t)tss_base;
-
-	for (unsigned int v = 0; v < 256; v++) {
-		bool on_ist = false;
-		uint64_t target = stub_jump_target((const uint8_t *)(uintptr_t)idt_stub_table[v]);
-
-		for (unsigned int k = 0; k < IST_COUNT; k++) {
-			on_ist = on_ist || ist_vec[k] == v;
-		}
-		check(gate_target(&idt[v]) == idt_stub_table[v], "a gate does not point at its stub");
-		if (!on_ist) {
-			check((idt[v].ist & 7) == 0, "a vector other than #DB/NMI/#DF/#MC uses an IST");
-			check(target == (uint64_t)(uintptr_t)common_entry,
-			      "a stub does not jump to common_entry");
-			continue;
-		}
-		check((idt[v].ist & 7) != 0, "#DB, NMI, #DF or #MC has no IST stack");
-		check(!(seen & (1U << (idt[v].ist & 7))), "two IST vectors share a stack");
-		seen |= 1U << (idt[v].ist & 7);
-		check(target == (uint64_t)(uintptr_t)ist_entry, "an IST stub does not jump to ist_entry");
-	}
-	for (unsigned int k = 0; k < IST_COUNT; k++) {
-		unsigned int slot = idt[ist_vec[k]].ist & 7;
-
-		/* TSS: ist[slot - 1] at byte offset 36 + 8 * (slot - 1). */
-		memcpy(&stacks[k], tss + 36 + 8 * (slot - 1), sizeof(stacks[k]));
-		check(stacks[k] != 0 && IS_ALIGNED(stacks[k], 16), "an IST stack pointer is unset");
-		for (unsigned int j = 0; j < k; j++) {
-			uint64_t d = stacks[k] > stacks[j] ? stacks[k] - stacks[j] : stacks[j] - stacks[k];
-
-			check(d >= IST_STACK_SIZE, "two IST stacks overlap");
-		}
-	}
-	check(rdmsr(MSR_LSTAR) == (uint64_t)(uintptr_t)syscall_entry &&
-	      rdmsr(MSR_CSTAR) == (uint64_t)(uintptr_t)syscall32_entry, "LSTAR/CSTAR");
-	check((rdmsr(MSR_SFMASK) & (X86_EFLAGS_TF | X86_EFLAGS_IF | X86_EFLAGS_DF | X86_EFLAGS_AC)) ==
-	      (X86_EFLAGS_TF | X86_EFLAGS_IF | X86_EFLAGS_DF | X86_EFLAGS_AC),
-	      "SFMASK must clear TF, IF, DF and AC");
-	check(memcmp(syscall_entry, want_entry, sizeof(want_entry)) == 0 &&
-	      memcmp(syscall32_entry, want_entry, sizeof(want_entry)) == 0,
-	      "the SYSCALL entry uses the stack before switching to the hypervisor's");
-	printk(LOG_INFO, "entry check: #DB, NMI, #DF, #MC on IST stacks %u, %u, %u, %u; "
-	       "SYSCALL switches stacks before any push", idt[VEC_DB].ist & 7,
-	       idt[VEC_NMI].ist & 7, idt[VEC_DF].ist & 7, idt[VEC_MC].ist & 7);
 }

@@ -1,8 +1,9 @@
 /*
  * The guarded edges of entry.S: the IST vectors taken in the hypervisor
  * (ist.c), the checks and fixup of the exit iretq (exit.c), and the boot
- * check that the IDT, TSS and SYSCALL entry are laid out as entry.S's
- * reasoning assumes. Called from entry.S, traps.c, desc.c and pv/mode.c.
+ * check (entry_check.c) that the IDT, TSS and SYSCALL entry are laid out
+ * as entry.S's reasoning assumes. Called from entry.S, traps.c, desc.c and
+ * pv/mode.c.
  */
 #ifndef ARCH_ENTRY_H
 #define ARCH_ENTRY_H
@@ -26,7 +27,7 @@ void ist_trap_hv(struct cpu_regs *r);
 bool ist_trap_guest(struct cpu_regs *r);
 
 /* Boot: stop unless the live IDT, TSS, SYSCALL MSRs and entry code have
- * the layout entry.S's reasoning rests on (see ist.c). */
+ * the layout entry.S's reasoning rests on (entry_check.c). */
 void entry_selfcheck(void);
 
 /* selftest=entry-db (arch_selftest_entry_db): instruction breakpoints on
