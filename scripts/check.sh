@@ -15,7 +15,10 @@
 #  4. both worlds compile with -Wall -Wextra -Werror: WARN (build.mk) has
 #     them, FREE_CFLAGS and HOST_CFLAGS use WARN, and the hypervisor image
 #     and every unit test build with them (make -q proves them up to date
-#     after make all; otherwise they are built here).
+#     after make all; otherwise they are built here);
+#  5. the entry code of the linked hypervisor (scripts/check-entry.py): the
+#     SYSCALL entries switch stacks before any push, and #DB, NMI, #DF and
+#     #MC go through ist_entry (the MOV SS class, SECURITY.md 13a).
 # The Makefile passes WARN, FREE_CFLAGS, HOST_CFLAGS and CHECK_BUILD (the
 # targets of check 4) in the environment.
 results=${1:-build/results}
@@ -91,5 +94,12 @@ elif ${MAKE:-make} --no-print-directory $CHECK_BUILD >"$log" 2>&1; then
 	tap ok "both worlds build with -Wall -Wextra -Werror (freestanding: the hypervisor; hosted: $(echo $CHECK_BUILD | wc -w | tr -d ' ') targets)"
 else
 	tap "not ok" "a world does not build with -Wall -Wextra -Werror (see $log)"
+fi
+# 5. the entry code, on the image check 4 built (CHECK_BUILD's moat.bin).
+elf=$(echo "${CHECK_BUILD:-build/hv/moat.bin}" | awk '{print $1}' | sed 's/\.bin$/.elf/')
+if msg=$(python3 scripts/check-entry.py "$elf" 2>&1); then
+	tap ok "entry code: SYSCALL switches stacks before any push; #DB, NMI, #DF, #MC stubs go to ist_entry"
+else
+	tap "not ok" "entry code: $(echo "$msg" | head -3 | tr '\n' ';')"
 fi
 exit $status

@@ -53,6 +53,7 @@ static const struct opt_value selftest_values[] = {
 	{ "none", MANIFEST_SELFTEST_NONE },
 	{ "fault", MANIFEST_SELFTEST_FAULT },
 	{ "panic", MANIFEST_SELFTEST_PANIC },
+	{ "entry-db", MANIFEST_SELFTEST_ENTRY_DB },
 	{ NULL, 0 },
 };
 

@@ -26,6 +26,10 @@ void pv_vcpu_init(struct pv_vcpu *pv)
 	pv->kernel_ss = FLAT_KERNEL_SS64;
 	/* The CR4 a PV kernel believes in: PAE, PGE, OSFXSR, OSXMMEXCPT. */
 	pv->cr4 = 0x660;
+	/* Debug registers at their architectural reset values, as on Xen:
+	 * get_debugreg and mov from %dr6/%dr7 see these before any write. */
+	pv->debugreg[6] = 0xffff0ff0ULL;
+	pv->debugreg[7] = 0x400ULL;
 }
 
 static bool guest_code_addr_ok(uint64_t a)

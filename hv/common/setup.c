@@ -86,6 +86,9 @@ static void run_selftest(enum manifest_selftest t)
 		arch_selftest_fault();
 	} else if (t == MANIFEST_SELFTEST_PANIC) {
 		panic("selftest=panic: an invariant failing on purpose");
+	} else if (t == MANIFEST_SELFTEST_ENTRY_DB) {
+		printk(LOG_WARN, "selftest=entry-db: a #DB on every SYSCALL and int3 entry");
+		arch_selftest_entry_db();
 	}
 }
 

@@ -3,7 +3,8 @@
  * CPUID through the forced-emulation prefix (Xen's leaves at 0x40000000),
  * RDMSR/WRMSR of MSRs the ABI lets a PV kernel use and #GP for unknown
  * ones, reads of CR0, CR2, CR3 and CR4, CLTS, moves to and from debug
- * registers, and CLI/STI, which need a virtual IOPL (physdev set_iopl).
+ * registers (DR6 and DR7 start at their reset values 0xffff0ff0 and 0x400),
+ * and CLI/STI, which need a virtual IOPL (physdev set_iopl).
  *
  * What Xen 4.17 does with CLI/STI at IOPL 1 (no fault, the event mask left
  * unchanged) is printed but not checked: Moat may emulate them as masking.
@@ -173,8 +174,20 @@ static void test_control_registers(void)
 
 static void test_debug_registers(void)
 {
-	uint64_t v = 0;
-	long rc;
+	uint64_t v = 0, dr6 = 0, dr7 = 0;
+	long rc, rc6, rc7;
+
+	/* Nothing has written them yet: the architectural reset values. */
+	rt_trap_reset();
+	__asm__ volatile(RT_TRY("movq %%dr6, %0") : "+r"(dr6) : : "memory");
+	__asm__ volatile(RT_TRY("movq %%dr7, %0") : "+r"(dr7) : : "memory");
+	rc6 = hyp_get_debugreg(6);
+	rc7 = hyp_get_debugreg(7);
+	test_check(rt_last_trap.count == 0 && dr6 == 0xffff0ff0 && dr7 == 0x400 &&
+		   rc6 == 0xffff0ff0 && rc7 == 0x400, "dr6_dr7_reset_values",
+		   "mov: dr6 0x%lx dr7 0x%lx; get_debugreg: dr6 0x%lx dr7 0x%lx (want 0xffff0ff0, "
+		   "0x400); traps %u", (unsigned long)dr6, (unsigned long)dr7, (unsigned long)rc6,
+		   (unsigned long)rc7, rt_last_trap.count);
 
 	rt_trap_reset();
 	__asm__ volatile(RT_TRY("movq %0, %%dr0") : : "r"((uint64_t)_image_start) : "memory");

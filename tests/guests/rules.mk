@@ -20,6 +20,8 @@ GUEST_NAMES := hello version crash spinner traps emul user mmu time \
 	hostile_grant_revoked hostile_tlb_reuse \
 	attest hostile_tpm_mmio \
 	hcfuzz hcfuzz_bystander
+# Issue 14, the entry and exit paths.
+GUEST_NAMES += hostile_iret_exit hostile_movss_syscall
 GUEST_DIR   := $(BUILD)/guests
 GUEST_OBJ   := $(GUEST_DIR)/obj
 

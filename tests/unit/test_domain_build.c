@@ -306,6 +306,9 @@ static void check_built(const struct pv_layout *l, const void *rd, size_t rd_len
 	assert_string_equal(dom->label, md.label);
 	assert_int_equal(dom->privileged, md.privileged);
 	assert_int_equal(dom->state, DOM_BUILDING);
+	/* Debug registers at their architectural reset values, as on Xen. */
+	assert_int_equal(pv_get_debugreg(&dom->vcpus[0], 6), 0xffff0ff0);
+	assert_int_equal(pv_get_debugreg(&dom->vcpus[0], 7), 0x400);
 
 	/* Every guest frame is the domain's, and the M2P knows its pfn. */
 	for (uint64_t pfn = 0; pfn < l->nr_pages; pfn++) {

@@ -1,11 +1,12 @@
 /*
  * Descriptor tables: the 64 KiB GDT (the hypervisor's own descriptors sit
  * at 0xe000 and up, where Xen's PV ABI puts them; the guest's part below is
- * empty until set_gdt exists), the TSS with IST stacks for #DF, NMI and #MC,
- * the IDT, and the SYSCALL MSRs. Gates are DPL 0 but #BP and #OF: any other
+ * empty until set_gdt exists), the TSS with IST stacks for #DB, NMI, #DF and
+ * #MC (entry.S says why each needs its own), the IDT, and the SYSCALL MSRs. Gates are DPL 0 but #BP and #OF: any other
  * `int N` from a guest raises #GP, which the trap code decodes.
  */
 #include <arch/cpu.h>
+#include <arch/entry.h>
 #include <arch/layout.h>
 #include <arch/percpu.h>
 #include <hv/lib.h>
@@ -36,14 +37,10 @@ struct desc_ptr {
 	uint64_t base;
 } __packed;
 
-#define IST_DF  1
-#define IST_NMI 2
-#define IST_MC  3
-
 static uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(4096)));
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 static struct tss64 tss __attribute__((aligned(16)));
-static uint8_t ist_stacks[3][4096] __attribute__((aligned(16)));
+static uint8_t ist_stacks[IST_COUNT][IST_STACK_SIZE] __attribute__((aligned(16)));
 
 struct cpu_info cpu0_info;
 
@@ -125,12 +122,16 @@ void desc_init(void)
 	gdt[(HV_TSS >> 3) + 1] = tss_base >> 32;
 
 	tss.iomap_base = sizeof(tss);	/* no I/O bitmap: ring 3 port I/O faults */
-	tss.ist[IST_DF - 1] = (uint64_t)(uintptr_t)&ist_stacks[0][4096];
-	tss.ist[IST_NMI - 1] = (uint64_t)(uintptr_t)&ist_stacks[1][4096];
-	tss.ist[IST_MC - 1] = (uint64_t)(uintptr_t)&ist_stacks[2][4096];
+	for (unsigned int i = 0; i < IST_COUNT; i++) {
+		tss.ist[i] = (uint64_t)(uintptr_t)&ist_stacks[i][IST_STACK_SIZE];
+	}
 
 	for (unsigned int v = 0; v < 256; v++) {
-		unsigned int ist = v == 8 ? IST_DF : v == 2 ? IST_NMI : v == 18 ? IST_MC : 0;
+		unsigned int ist = v == 8    ? IST_DF
+				   : v == 2  ? IST_NMI
+				   : v == 18 ? IST_MC
+				   : v == 1  ? IST_DB
+					     : 0;
 
 		/* int3 and into may come straight from a guest (as on Xen). */
 		set_gate(v, idt_stub_table[v], ist, (v == 3 || v == 4) ? 3 : 0);
@@ -175,4 +176,5 @@ void desc_init(void)
 				  X86_EFLAGS_AC | X86_EFLAGS_IOPL);
 	wrmsr(MSR_SYSENTER_CS, 0);	/* SYSENTER raises #GP */
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE | EFER_NXE);
+	entry_selfcheck();
 }

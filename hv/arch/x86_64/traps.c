@@ -7,6 +7,7 @@
  * dispatcher.
  */
 #include <arch/cpu.h>
+#include <arch/entry.h>
 #include <arch/layout.h>
 #include <arch/percpu.h>
 #include <arch/pv.h>
@@ -110,7 +111,7 @@ static void dump_regs(const struct cpu_regs *r)
 	       (unsigned long)r->r14, (unsigned long)r->r15);
 }
 
-static void __noreturn hv_fatal(const struct cpu_regs *r)
+void __noreturn trap_fatal(const struct cpu_regs *r)
 {
 	printk(LOG_ERR, "hypervisor fault: %s (vector %lu), error code 0x%lx",
 	       exc_name(r->vector), (unsigned long)r->vector, (unsigned long)r->error_code);
@@ -128,44 +129,6 @@ static void guest_fault(struct vcpu *curr, struct cpu_regs *r)
 		schedule(curr);
 		panic("a crashed vCPU was scheduled again");
 	}
-}
-
-/*
- * A #DB in the hypervisor: a data breakpoint a guest set on its own memory
- * fired while we copied to or from that memory (its DR0-3 and DR7 stay
- * loaded while it is in a hypercall). It is a trap, taken after the
- * access: reset DR6 and go on, as Xen does. DR6 is the guest's to write
- * (set_debugreg), so nothing is decided on it: set_debugreg keeps DR0-3
- * out of our range (no instruction breakpoint can fire in our code) and
- * refuses DR7.GD, and SYSCALL and every gate clear TF, so a #DB here with
- * TF clear can only be a guest's data breakpoint. With TF set it is a bug
- * of ours and stays fatal. The first few are reported; then it goes quiet
- * (a guest cannot flood the console).
- */
-#define DR6_RESET      0xffff0ff0ULL
-#define WATCH_WARNINGS 8
-
-static unsigned int watch_warned;
-
-static bool guest_watchpoint_hit(const struct cpu_regs *r)
-{
-	struct vcpu *curr = cpu0_info.current;
-	uint64_t dr6;
-
-	if (r->rflags & X86_EFLAGS_TF) {
-		return false;
-	}
-	__asm__ volatile("mov %%db6, %0" : "=r"(dr6));
-	__asm__ volatile("mov %0, %%db6" : : "r"(DR6_RESET));
-	if (watch_warned < WATCH_WARNINGS) {
-		watch_warned++;
-		printk(LOG_WARN, "d%u: a data breakpoint of its own fired in the hypervisor at "
-		       "rip %lx (dr6 %lx): ignored%s",
-		       curr != NULL && curr->domain != NULL ? curr->domain->id : 0,
-		       (unsigned long)r->rip, (unsigned long)dr6,
-		       watch_warned == WATCH_WARNINGS ? " (not reported again)" : "");
-	}
-	return true;
 }
 
 void trap_dispatch(struct cpu_regs *r)
@@ -186,18 +149,19 @@ void trap_dispatch(struct cpu_regs *r)
 		return;
 	}
 	if (!from_guest) {
+		/* (#DB, NMI, #DF and #MC in the hypervisor go to ist_trap_hv.) */
 		if (r->vector == 14 && pv_ldt_fault_hv(cpu0_info.current, read_cr2())) {
-			return;
-		}
-		if (r->vector == 1 && guest_watchpoint_hit(r)) {
 			return;
 		}
 		/* Guest accesses (#PF) and guest selector loads (#GP, #NP, #SS). */
 		if ((r->vector == 14 || r->vector == 13 || r->vector == 11 || r->vector == 12) &&
-		    ex_fixup(r)) {
+		    (ex_fixup(r) || exit_iretq_fixup(r))) {
 			return;
 		}
-		hv_fatal(r);
+		trap_fatal(r);
+	}
+	if (ist_trap_guest(r)) {
+		return;
 	}
 	guest_fault(cpu0_info.current, r);
 }

@@ -91,6 +91,9 @@ int arch_tpm_transmit(const uint8_t *cmd, size_t len, uint8_t *rsp, size_t cap, 
 
 /* Fault inside the hypervisor on purpose (selftest=fault). */
 void arch_selftest_fault(void);
+/* Take a #DB at the first instruction of each SYSCALL and int3 entry from
+ * now on, as hardware does after a guest's MOV SS (selftest=entry-db). */
+void arch_selftest_entry_db(void);
 
 /* PV register state the arch holds in hardware. */
 void arch_pv_fpu_taskswitch(struct vcpu *curr);

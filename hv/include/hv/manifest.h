@@ -10,7 +10,7 @@
  *   given: flask with a policy module; without one the boot is refused)
  *   flask=enforcing|permissive  flask_unlabeled=refuse|default
  *   measured=required|optional  noreboot
- *   on_exit=poweroff|halt  selftest=none|fault|panic
+ *   on_exit=poweroff|halt  selftest=none|fault|panic|entry-db
  * Module command line: "[path] key=value ... [-- guest kernel command line]"
  *   type=kernel|initrd|policy   (default kernel)
  *   name=<1-31 chars [A-Za-z0-9_.-]>  (kernel: required and unique;
@@ -67,6 +67,7 @@ enum manifest_selftest {
 	MANIFEST_SELFTEST_NONE = 0,
 	MANIFEST_SELFTEST_FAULT = 1,	/* a page fault inside the hypervisor */
 	MANIFEST_SELFTEST_PANIC = 2,	/* an internal invariant failing */
+	MANIFEST_SELFTEST_ENTRY_DB = 3,	/* a #DB on the SYSCALL entry (MOV SS class) */
 };
 
 struct manifest_options {

@@ -4,8 +4,9 @@
  * struct iret_context (rax, r11, rcx, flags, rip, cs, rflags, rsp, ss).
  * Whatever the guest wrote there, it goes back to ring 3 with interrupts on
  * and IOPL 0; a return to user mode needs a user page-table root; a
- * non-canonical or hypervisor return address kills the domain (iretq to it
- * would fault inside the hypervisor).
+ * non-canonical or hypervisor return address, or one above 4 GiB in the
+ * 32-bit code segment, kills the domain (iretq to it would fault inside the
+ * hypervisor; exit.c catches what gets past this all the same).
  */
 #include <arch/cpu.h>
 #include <arch/layout.h>
@@ -46,10 +47,19 @@ int64_t do_iret(struct vcpu *curr, const struct hypercall_args *args)
 	if (!guest_rip_ok(ctx.rip)) {
 		return iret_fail(curr, "return address outside the guest", ctx.rip);
 	}
-	/* Bits 32-39 of the CS slot carry the saved upcall mask (bounce frame). */
+	/* Bits 32-39 of the CS slot carry the saved upcall mask (bounce frame).
+	 * Of the hypervisor's descriptors (0xe000 up) only the two guest code
+	 * segments; below, the guest's own GDT and LDT, as on Xen: whatever
+	 * iretq cannot load there (not present, not code, a limit) goes to the
+	 * failsafe callback (exit.c), never faults the hypervisor. */
 	cs = (ctx.cs & 0xffff) | 3;
-	if (cs != GUEST_CS64 && cs != GUEST_CS32) {
+	if (!(cs & 4) && cs >= (GDT_GUEST_PAGES << 12) && cs != GUEST_CS64 && cs != GUEST_CS32) {
 		return iret_fail(curr, "unsupported code selector", ctx.cs);
+	}
+	/* The 32-bit segment's limit is 4 GiB: iretq past it faults in ring 0. */
+	if (cs == GUEST_CS32 && ctx.rip > 0xffffffffULL) {
+		return iret_fail(curr, "return address above 4 GiB in the 32-bit code segment",
+				 ctx.rip);
 	}
 	ss = (ctx.ss & 0xffff) | 3;
 	if (ss != GUEST_SS) {

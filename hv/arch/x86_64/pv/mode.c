@@ -8,6 +8,7 @@
  * MSR_KERNEL_GS_BASE (our entry did swapgs); the inactive one in pv state.
  */
 #include <arch/cpu.h>
+#include <arch/entry.h>
 #include <arch/layout.h>
 #include <arch/percpu.h>
 #include <arch/pv.h>
@@ -96,13 +97,15 @@ void pv_state_save(struct vcpu *v)
 static void load_debugregs(const struct vcpu *v)
 {
 	const uint64_t *dr = v->pv.debugreg;
+	uint64_t dr2 = dr[2], dr3 = dr[3], dr7 = dr[7] ? dr[7] : 0x400ULL;
 
+	entry_db_selftest_regs(&dr2, &dr3, &dr7);	/* selftest=entry-db only */
 	__asm__ volatile("mov %0, %%db0" : : "r"(dr[0]));
 	__asm__ volatile("mov %0, %%db1" : : "r"(dr[1]));
-	__asm__ volatile("mov %0, %%db2" : : "r"(dr[2]));
-	__asm__ volatile("mov %0, %%db3" : : "r"(dr[3]));
+	__asm__ volatile("mov %0, %%db2" : : "r"(dr2));
+	__asm__ volatile("mov %0, %%db3" : : "r"(dr3));
 	__asm__ volatile("mov %0, %%db6" : : "r"(dr[6] ? dr[6] : 0xffff0ff0ULL));
-	__asm__ volatile("mov %0, %%db7" : : "r"(dr[7] ? dr[7] : 0x400ULL));
+	__asm__ volatile("mov %0, %%db7" : : "r"(dr7));
 }
 
 static void set_cr0_ts(bool on)
