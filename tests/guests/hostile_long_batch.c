@@ -93,14 +93,15 @@ static void unlink_region(void)
 
 /*
  * The region over a data frame filled with `pattern` (repeated 8-byte
- * words, so entries of any size read the same at any offset), read-only.
+ * words, so entries of any size read the same at any offset): read-only,
+ * or writable for batches that write results back into their ops.
  */
-static void build_region(uint64_t pattern)
+static void build_region(uint64_t pattern, bool writable)
 {
 	uint64_t l1, l2;
 
 	data_mfn = page_of(pattern);
-	l1 = page_of((data_mfn << 12) | PTE_RO);
+	l1 = page_of((data_mfn << 12) | (writable ? PTE_DATA : PTE_RO));
 	l2 = page_of((l1 << 12) | PTE_LINK);
 	l3_mfn = page_of((l2 << 12) | PTE_LINK);
 	if (!data_mfn || !l1 || !l2 || !l3_mfn) {
@@ -333,16 +334,17 @@ static void bench(unsigned int samples)
 	/* mmuext_op: MMUEXT_TLB_FLUSH_LOCAL over and over (every word 6, so
 	 * each 24-byte op reads as cmd 6 at any offset). */
 	unlink_region();
-	build_region(MMUEXT_TLB_FLUSH_LOCAL);
+	build_region(MMUEXT_TLB_FLUSH_LOCAL, false);
 	arm(1 * MS, 1 * MS, samples - 1);
 	rc = hyp_mmuext_op((const struct mmuext_op *)REGION, MAX_COUNT, NULL, DOMID_SELF);
 	link_region();
 	report("mmuext_op", samples);
 
 	/* Grant batches of ops that each fail on their own (a grant batch
-	 * goes on past a failed op): map and copy, all words 0x8000. */
+	 * goes on past a failed op; its status is written back, hence a
+	 * writable list): map and copy, all words 0x8000 to start with. */
 	unlink_region();
-	build_region(0x0000800000008000ULL);
+	build_region(0x0000800000008000ULL, true);
 	arm(1 * MS, 1 * MS, samples - 1);
 	rc = hyp_grant_table_op(GNTTABOP_map_grant_ref, (void *)REGION, MAX_COUNT);
 	link_region();
