@@ -8,6 +8,7 @@
 #include <hv/domain.h>
 #include <hv/frame.h>
 #include <hv/grant.h>
+#include <hv/hypercall.h>
 #include <hv/event.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
@@ -65,17 +66,12 @@ bool domain_any_crashed(void)
 	return any_crashed;
 }
 
-uint64_t domain_release_memory(struct domain *d)
+/* Free d's frames among [from, to): they are plain by now. */
+static uint64_t release_frames(struct domain *d, uint64_t from, uint64_t to)
 {
 	uint64_t freed = 0;
-	uint64_t total = frame_total();
 
-	/* Grants, ports and timers, then types, pins and roots (all
-	 * idempotent): only plain frames are freed. */
-	gnttab_domain_destroy(d);
-	evtchn_domain_destroy(d);
-	mm_domain_teardown(d);
-	for (uint64_t m = 0; m < total; m++) {
+	for (uint64_t m = from; m < to && m < frame_total(); m++) {
 		struct frame_info *f = frame_get(mfn(m));
 
 		if (f->state == FRAME_GUEST && f->owner == d->id) {
@@ -84,6 +80,16 @@ uint64_t domain_release_memory(struct domain *d)
 		}
 	}
 	return freed;
+}
+
+uint64_t domain_release_memory(struct domain *d)
+{
+	/* Grants, ports and timers, then types, pins and roots (all
+	 * idempotent): only plain frames are freed. */
+	gnttab_domain_destroy(d);
+	evtchn_domain_destroy(d);
+	mm_domain_teardown(d);
+	return release_frames(d, 0, frame_total());
 }
 
 static void domain_free_vcpus(struct domain *d)
@@ -174,29 +180,94 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 	domain_stop(d);
 }
 
-void domain_reap(struct vcpu *curr)
-{
-	for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
-		struct domain *d = &domains[i];
-		uint64_t freed;
+/*
+ * A dying domain is torn down in phases, each frame scan in chunks of
+ * REAP_CHUNK frames, giving way (hypercall_preempt_check) after each chunk:
+ * on a large machine the scans alone are millions of instructions, which
+ * must not run with interrupts off in one go. Progress lives in the domain
+ * (teardown_phase, teardown_next), so the next reap resumes there.
+ */
+#define REAP_CHUNK 256
 
-		/* Never free the stack we are standing on. */
-		if (d->state != DOM_DYING || (curr != NULL && curr->domain == d)) {
-			continue;
-		}
+enum teardown_phase {
+	TD_START,	/* grants, ports, vCPUs, roots and holds: bounded tables */
+	TD_UNPIN,	/* pins, frame by frame */
+	TD_CHECK,	/* every frame of d plain (the model's invariant) */
+	TD_RELEASE,	/* free them */
+	TD_FINISH,
+};
+
+/* One chunk of d's teardown; true when d is gone. */
+static bool teardown_step(struct domain *d)
+{
+	uint64_t from = d->teardown_next, to = from + REAP_CHUNK;
+
+	switch (d->teardown_phase) {
+	case TD_START:
 		/* Grants first: others' mappings of d's frames are revoked (their
 		 * PTEs cleared, TLBs flushed) before any of d's frames can go. */
 		gnttab_domain_destroy(d);
 		evtchn_domain_destroy(d);
 		domain_free_vcpus(d);
-		/* Drop page types, pins and roots so every frame is plain again. */
-		mm_domain_teardown(d);
+		mm_domain_teardown_roots(d);
+		break;
+	case TD_UNPIN:
+		mm_domain_unpin_frames(d, from, to);
+		break;
+	case TD_CHECK:
+		mm_domain_check_frames(d, from, to);
+		break;
+	case TD_RELEASE:
 		/* Everything the domain owns, shared_info included, is FRAME_GUEST. */
-		freed = domain_release_memory(d);
+		d->teardown_freed += release_frames(d, from, to);
+		break;
+	default:
 		p2m_destroy(&d->p2m);
-		printk(LOG_INFO, "domain %u (%s) destroyed, %lu frames freed, %lu free",
-		       d->id, d->name, (unsigned long)freed, (unsigned long)frame_free_count());
+		/* The longest step is the figure make bench reports. */
+		printk(LOG_INFO,
+		       "domain %u (%s) destroyed, %lu frames freed, %lu free, in %lu steps, "
+		       "longest %lu ticks",
+		       d->id, d->name, (unsigned long)d->teardown_freed,
+		       (unsigned long)frame_free_count(), (unsigned long)d->teardown_steps,
+		       (unsigned long)d->teardown_longest);
 		xsm_domain_destroy(d);
 		d->state = DOM_FREE;
+		return true;
 	}
+	if (d->teardown_phase == TD_START || to >= frame_total()) {
+		d->teardown_phase++;
+		d->teardown_next = 0;
+	} else {
+		d->teardown_next = to;
+	}
+	return false;
+}
+
+bool domain_reap(struct vcpu *curr)
+{
+	for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+		struct domain *d = &domains[i];
+
+		/* Never free the stack we are standing on. */
+		if (d->state != DOM_DYING || (curr != NULL && curr->domain == d)) {
+			continue;
+		}
+		/* At least one chunk per call: teardown always progresses. */
+		for (;;) {
+			uint64_t t0 = arch_tsc_now(), t;
+			bool gone;
+
+			d->teardown_steps++;
+			gone = teardown_step(d);
+			t = arch_tsc_now() - t0;
+			d->teardown_longest = t > d->teardown_longest ? t : d->teardown_longest;
+			if (gone) {
+				break;
+			}
+			if (hypercall_preempt_check()) {
+				return true;
+			}
+		}
+	}
+	return false;
 }

@@ -87,10 +87,8 @@ int mm_adopt_bootstrap_tables(struct domain *d, mfn_t l4)
 	return 0;
 }
 
-void mm_domain_teardown(struct domain *d)
+void mm_domain_teardown_roots(struct domain *d)
 {
-	uint64_t total = frame_total();
-
 	/* Grants first (idempotent): d's mappings of others' frames and
 	 * others' mappings of d's, which hold references on d's frames. */
 	gnttab_domain_destroy(d);
@@ -101,9 +99,14 @@ void mm_domain_teardown(struct domain *d)
 	while (d->mm.held_count > 0) {
 		mm_release_writable_page(d, d->mm.held[d->mm.held_count - 1]);
 	}
-	/* Pins last: each put may devalidate a whole tree, which only ever
-	 * drops references of d's own frames. */
-	for (uint64_t m = 0; m < total; m++) {
+	d->mm.vm_assist = 0;
+}
+
+void mm_domain_unpin_frames(struct domain *d, uint64_t from, uint64_t to)
+{
+	/* Pins after the roots: each put may devalidate a whole tree, which
+	 * only ever drops references of d's own frames. */
+	for (uint64_t m = from; m < to && m < frame_total(); m++) {
 		struct frame_info *f = mm_frame_of(d, mfn(m));
 
 		if (f != NULL && (f->mm_flags & MM_F_PINNED)) {
@@ -111,14 +114,24 @@ void mm_domain_teardown(struct domain *d)
 			mm_put_page_type(d, mfn(m));
 		}
 	}
-	/* Nothing else holds a reference: pins, roots, descriptor frames and
-	 * holds are the only roots of the reference graph, and it has no
-	 * cycles (levels strictly decrease). */
-	for (uint64_t m = 0; m < total; m++) {
+}
+
+void mm_domain_check_frames(struct domain *d, uint64_t from, uint64_t to)
+{
+	/* Once every pin is gone nothing else holds a reference: pins, roots,
+	 * descriptor frames and holds are the only roots of the reference
+	 * graph, and it has no cycles (levels strictly decrease). */
+	for (uint64_t m = from; m < to && m < frame_total(); m++) {
 		const struct frame_info *f = mm_frame_of(d, mfn(m));
 
 		BUG_ON(f != NULL && (f->type_count != 0 || f->ref_count != 0 ||
 				     f->type != MM_TYPE_NONE || f->mm_flags != 0));
 	}
-	d->mm.vm_assist = 0;
+}
+
+void mm_domain_teardown(struct domain *d)
+{
+	mm_domain_teardown_roots(d);
+	mm_domain_unpin_frames(d, 0, frame_total());
+	mm_domain_check_frames(d, 0, frame_total());
 }

@@ -14,6 +14,7 @@
 #include <hv/sched.h>
 #include <public/grant_table.h>
 #include <public/memory.h>
+#include <public/sched.h>
 #include <public/version.h>
 #include <xsm/hooks.h>
 
@@ -318,6 +319,32 @@ static void test_gnttab_batch_preempted(void **state)
 	}
 }
 
+/* Domain teardown gives way after each chunk of frames and resumes where
+ * it stopped; the end state is the same as in one go. */
+static void test_teardown_in_steps(void **state)
+{
+	uint64_t owned = A.d->nr_pages, free_before = frame_free_count();
+	domid_t id = A.d->id;
+	unsigned int steps = 0;
+
+	(void)state;
+	tm_tree_root(&A);
+	domain_shutdown(A.d, SHUTDOWN_poweroff);
+	assert_int_equal(A.d->state, DOM_DYING);
+	preempt_on();
+	while (domain_reap(NULL)) {
+		steps++;
+		assert_true(steps < 100000);
+	}
+	preempt_off();
+	/* The roots, then three scans of the machine's frames in chunks. */
+	assert_true(steps >= 3 * (frame_total() / 256));
+	assert_null(domain_by_id(id));
+	assert_true(frame_free_count() >= free_before + owned);
+	/* Nothing left to do: one call, no step. */
+	assert_false(domain_reap(NULL));
+}
+
 /* The dispatcher's gate needs a module; xsm_init cannot be undone, so
  * once for the whole run. */
 static int xsm_dummy(void **state)
@@ -338,6 +365,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reservation_progress_encoding, tm_setup,
 						tm_teardown),
 		cmocka_unit_test_setup_teardown(test_gnttab_batch_preempted, tm_setup, tm_teardown),
+		cmocka_unit_test_setup_teardown(test_teardown_in_steps, tm_setup, tm_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, xsm_dummy, NULL);

@@ -74,6 +74,10 @@ struct domain {
 	char cons_line[DOM_CONSOLE_LINE];
 	size_t cons_len;
 	uint64_t cons_dropped;
+	/* domain_reap's progress through a dying domain (domain.c). */
+	unsigned int teardown_phase;
+	uint64_t teardown_next, teardown_freed;
+	uint64_t teardown_steps, teardown_longest;	/* longest: TSC ticks */
 };
 
 /* Find a free slot and give it an id; NULL when full. */
@@ -91,8 +95,10 @@ bool domain_any_crashed(void);
  */
 void domain_shutdown(struct domain *d, uint32_t reason);
 void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
-/* Free every dying domain whose vCPUs are no longer on a CPU. */
-void domain_reap(struct vcpu *curr);
+/* Free every dying domain whose vCPUs are no longer on a CPU, in steps
+ * that give way to pending work: true while some teardown is unfinished
+ * (call again). */
+bool domain_reap(struct vcpu *curr);
 /* Free every frame a domain owns; returns how many. */
 uint64_t domain_release_memory(struct domain *d);
 

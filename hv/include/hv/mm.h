@@ -197,6 +197,13 @@ int mm_adopt_bootstrap_tables(struct domain *d, mfn_t l4);
  * The caller guarantees no CPU runs d's vCPUs or has d's tables in CR3.
  */
 void mm_domain_teardown(struct domain *d);
+/* The same in resumable steps (domain_reap): the roots, then the pins of
+ * frames [from, to), then the check of frames [from, to) once every pin
+ * is gone. Each step is bounded by its range, except that one unpin may
+ * devalidate the tree below it. */
+void mm_domain_teardown_roots(struct domain *d);
+void mm_domain_unpin_frames(struct domain *d, uint64_t from, uint64_t to);
+void mm_domain_check_frames(struct domain *d, uint64_t from, uint64_t to);
 /* A WRITABLE reference the hypervisor keeps on a frame it writes behind the
  * guest's back (vcpu_info...): 0, -EINVAL, -ENOSPC. Teardown drops them. */
 int mm_hold_writable_page(struct domain *d, mfn_t m);
