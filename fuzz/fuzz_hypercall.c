@@ -685,7 +685,7 @@ static void call(unsigned int k, struct vcpu *v, uint64_t nr, const struct hyper
 	/* A continuation is re-issued with the rest it wrote back, as the
 	 * guest's CPU would. Each issue does at least one item and every list
 	 * lies in the bounded guest buffer, so it ends. */
-	for (unsigned int n = 0; rc == HYPERCALL_CONTINUE; n++) {
+	for (unsigned int n = 0; hypercall_continued(v, rc); n++) {
 		if (n > (1U << 22)) {
 			die("continuation", "a batch re-issued 4M times without ending");
 		}

@@ -72,11 +72,18 @@ int64_t hypercall_dispatch(struct vcpu *curr, uint64_t nr, struct hypercall_args
 	}
 	curr->pv.cont_pending = false;
 	ret = def->handler(curr, args);
-	if (ret == HYPERCALL_CONTINUE) {
-		/* Only hypercall_continue() may produce the marker. */
-		BUG_ON(!curr->pv.cont_pending);
+	if (ret == HYPERCALL_CONTINUE && curr->pv.cont_pending) {
+		/* The flag stays set for hypercall_continued(). */
 		memcpy(args->a, curr->pv.cont_args, sizeof(args->a));
+		return ret;
 	}
+	/* A handler may return any value, the marker's included (iret hands
+	 * back the guest's own rax): only hypercall_continue() continues. */
 	curr->pv.cont_pending = false;
 	return ret;
+}
+
+bool hypercall_continued(const struct vcpu *curr, int64_t ret)
+{
+	return ret == HYPERCALL_CONTINUE && curr->pv.cont_pending;
 }

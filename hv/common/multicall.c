@@ -53,7 +53,7 @@ static int64_t run_entries(struct vcpu *curr, const struct hypercall_args *args)
 
 			memcpy(a.a, e.args, sizeof(a.a));
 			ret = hypercall_dispatch(curr, e.op, &a);
-			if (ret == HYPERCALL_CONTINUE) {
+			if (hypercall_continued(curr, ret)) {
 				/* The entry's rest goes back into the list; the
 				 * multicall resumes at this entry. */
 				if (copy_to_guest(curr,

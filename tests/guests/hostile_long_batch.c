@@ -355,6 +355,35 @@ static void bench(unsigned int samples)
 	report("gnttab_copy", samples);
 }
 
+/*
+ * The iret hypercall with a frame that returns right here, in kernel mode,
+ * on the same stack; the frame's rax comes back. With rax equal to the
+ * dispatcher's continuation marker the hypervisor must hand it back as a
+ * value, not take it for a continuation (re-issue an iret that already
+ * switched context, or stop on an assertion).
+ */
+static long iret_here(uint64_t rax)
+{
+	long ret;
+
+	__asm__ volatile("movq %%rsp, %%r11\n\t"
+			 "pushq %[ss]\n\t"
+			 "pushq %%r11\n\t"
+			 "pushq %[rflags]\n\t"
+			 "pushq %[cs]\n\t"
+			 "leaq 1f(%%rip), %%r11\n\t"
+			 "pushq %%r11\n\t"
+			 "pushq $0\n\t"
+			 "jmp hypercall_page + %c[off]\n"
+			 "1:"
+			 : "=a"(ret)
+			 : "0"(rax), [cs] "r"((uint64_t)FLAT_KERNEL_CS64 & ~3ULL),
+			   [rflags] "r"(0x202ULL), [ss] "i"(FLAT_KERNEL_SS64),
+			   [off] "i"(__HYPERVISOR_iret * HYPERCALL_STUB_SIZE)
+			 : "rcx", "r11", "memory", "cc");
+	return ret;
+}
+
 void guest_main(void)
 {
 	char mode[16] = "hostile";
@@ -370,6 +399,12 @@ void guest_main(void)
 	if (strcmp(mode, "bench") == 0) {
 		bench(samples);
 		return;
+	}
+	{
+		long r = iret_here(0x8000000000000000ULL);
+
+		test_check(r == (long)0x8000000000000000ULL, "iret_marker_rax",
+			   "iret with rax 0x8000000000000000 came back with 0x%lx", (unsigned long)r);
 	}
 	rt_printf("%s: mmu_update of %u requests through a 512 GiB alias\n", rt_guest_name,
 		  MAX_COUNT);

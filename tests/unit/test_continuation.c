@@ -212,6 +212,7 @@ static void test_multicall_inner_continuation(void **state)
 		issues = 0;
 		for (int64_t rc = HYPERCALL_CONTINUE; rc == HYPERCALL_CONTINUE; issues++) {
 			rc = hypercall_dispatch(A.v, __HYPERVISOR_multicall, &a);
+			assert_true(rc != HYPERCALL_CONTINUE || hypercall_continued(A.v, rc));
 			if (rc != 0 && rc != HYPERCALL_CONTINUE) {
 				fail_msg("multicall: rc %lld", (long long)rc);
 			}
@@ -234,6 +235,11 @@ static void test_multicall_inner_continuation(void **state)
 		clear_slots();
 	}
 	assert_memory_equal(&whole, &parts, sizeof(whole));
+	/* The marker's value alone is no continuation (iret returns the
+	 * guest's own rax): only hypercall_continue() makes one. */
+	a = (struct hypercall_args){ { XENVER_version } };
+	assert_int_equal(hypercall_dispatch(A.v, __HYPERVISOR_xen_version, &a), ver);
+	assert_false(hypercall_continued(A.v, HYPERCALL_CONTINUE));
 	/* A re-issue that now nests a multicall or an iret is refused per
 	 * entry, as on a first issue. */
 	mc[0] = (struct multicall_entry){ .op = __HYPERVISOR_multicall, .args = { list, 1 } };

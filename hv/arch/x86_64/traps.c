@@ -214,7 +214,7 @@ void syscall_dispatch(struct cpu_regs *r)
 		return;
 	}
 	ret = hypercall_dispatch(curr, r->rax, &args);
-	if (ret == HYPERCALL_CONTINUE) {
+	if (hypercall_continued(curr, ret)) {
 		/*
 		 * The rest of the call goes back into the argument registers and
 		 * RIP back onto the 2-byte SYSCALL (0f 05): on the way out the

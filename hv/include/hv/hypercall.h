@@ -18,8 +18,9 @@ struct hypercall_args {
 
 /*
  * A handler that gave way part-way returns HYPERCALL_CONTINUE, made by
- * hypercall_continue() from the arguments of the rest; no handler returns
- * this value otherwise (errors are small negatives, counts are positive).
+ * hypercall_continue() from the arguments of the rest. The value alone
+ * proves nothing (iret returns the guest's own rax, which may equal it):
+ * callers of the dispatcher ask hypercall_continued().
  */
 #define HYPERCALL_CONTINUE INT64_MIN
 int64_t hypercall_continue(struct vcpu *curr, const struct hypercall_args *rest);
@@ -39,12 +40,15 @@ extern const struct hypercall_def hypercall_table[];
 extern const unsigned int hypercall_table_size;
 
 /*
- * Gate, then handler. Returns the value for the guest's rax, or
- * HYPERCALL_CONTINUE with *args rewritten to the rest of the call: the
- * caller re-issues hypercall nr with them (the arch: the guest's registers
- * and RIP back on the hypercall instruction; multicall: the entry).
+ * Gate, then handler. Returns the value for the guest's rax, or a
+ * continuation (hypercall_continued) with *args rewritten to the rest of
+ * the call: the caller re-issues hypercall nr with them (the arch: the
+ * guest's registers and RIP back on the hypercall instruction; multicall:
+ * the entry).
  */
 int64_t hypercall_dispatch(struct vcpu *curr, uint64_t nr, struct hypercall_args *args);
+/* Whether dispatch's return ret is a continuation (*args is the rest). */
+bool hypercall_continued(const struct vcpu *curr, int64_t ret);
 
 /* Handlers, one per file in hv/common/. */
 int64_t do_console_io(struct vcpu *curr, const struct hypercall_args *args);
