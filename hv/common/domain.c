@@ -181,26 +181,35 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 }
 
 /*
- * A dying domain is torn down in phases, each frame scan in chunks of
- * REAP_CHUNK frames, giving way (hypercall_preempt_check) after each chunk:
- * on a large machine the scans alone are millions of instructions, which
- * must not run with interrupts off in one go. Progress lives in the domain
- * (teardown_phase, teardown_next), so the next reap resumes there.
+ * A dying domain is torn down in steps, giving way (hypercall_preempt_check)
+ * after any step: on a large machine the frame scans alone are millions of
+ * instructions, and putting the last reference of a page-table tree
+ * devalidates all of it, which must not run with interrupts off in one go.
+ * So the tables are emptied one entry per step, bottom level first (no put
+ * then devalidates more than one table, an L1's 512 entries at most), pins
+ * go one per step, and every scan looks at REAP_CHUNK frames per step.
+ * Progress lives in the domain (teardown_phase, _next, _slot), so the next
+ * reap resumes there.
  */
 #define REAP_CHUNK 256
 
 enum teardown_phase {
-	TD_START,	/* grants, ports, vCPUs, roots and holds: bounded tables */
-	TD_UNPIN,	/* pins, frame by frame */
+	TD_START,	/* grants, ports, vCPUs, descriptor frames, holds */
+	TD_CLEAR_L2,	/* tables emptied, one entry per step */
+	TD_CLEAR_L3,
+	TD_CLEAR_L4,
+	TD_ROOTS,	/* roots: the tables below are empty */
+	TD_UNPIN,	/* pins, one per step */
 	TD_CHECK,	/* every frame of d plain (the model's invariant) */
 	TD_RELEASE,	/* free them */
 	TD_FINISH,
 };
 
-/* One chunk of d's teardown; true when d is gone. */
+/* One step of d's teardown; true when d is gone. */
 static bool teardown_step(struct domain *d)
 {
 	uint64_t from = d->teardown_next, to = from + REAP_CHUNK;
+	bool more = false;
 
 	switch (d->teardown_phase) {
 	case TD_START:
@@ -209,17 +218,30 @@ static bool teardown_step(struct domain *d)
 		gnttab_domain_destroy(d);
 		evtchn_domain_destroy(d);
 		domain_free_vcpus(d);
-		mm_domain_teardown_roots(d);
+		mm_domain_teardown_holds(d);
+		break;
+	case TD_CLEAR_L2:
+	case TD_CLEAR_L3:
+	case TD_CLEAR_L4:
+		more = mm_domain_clear_step(d, d->teardown_phase - TD_CLEAR_L2 + 2,
+					    &d->teardown_next, &d->teardown_slot, REAP_CHUNK);
+		break;
+	case TD_ROOTS:
+		mm_domain_drop_roots(d);
 		break;
 	case TD_UNPIN:
-		mm_domain_unpin_frames(d, from, to);
+		more = mm_domain_unpin_step(d, &d->teardown_next, REAP_CHUNK);
 		break;
 	case TD_CHECK:
 		mm_domain_check_frames(d, from, to);
+		more = to < frame_total();
+		d->teardown_next = to;
 		break;
 	case TD_RELEASE:
 		/* Everything the domain owns, shared_info included, is FRAME_GUEST. */
 		d->teardown_freed += release_frames(d, from, to);
+		more = to < frame_total();
+		d->teardown_next = to;
 		break;
 	default:
 		p2m_destroy(&d->p2m);
@@ -234,11 +256,10 @@ static bool teardown_step(struct domain *d)
 		d->state = DOM_FREE;
 		return true;
 	}
-	if (d->teardown_phase == TD_START || to >= frame_total()) {
+	if (!more) {
 		d->teardown_phase++;
 		d->teardown_next = 0;
-	} else {
-		d->teardown_next = to;
+		d->teardown_slot = 0;
 	}
 	return false;
 }

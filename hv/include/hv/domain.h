@@ -75,7 +75,7 @@ struct domain {
 	size_t cons_len;
 	uint64_t cons_dropped;
 	/* domain_reap's progress through a dying domain (domain.c). */
-	unsigned int teardown_phase;
+	unsigned int teardown_phase, teardown_slot;
 	uint64_t teardown_next, teardown_freed;
 	uint64_t teardown_steps, teardown_longest;	/* longest: TSC ticks */
 };
