@@ -20,8 +20,8 @@
  * was rewritten with its continuation (MMU_UPDATE_PREEMPTED).
  *
  * mode=bench: alone, the timer re-armed `samples` times during each
- * maximal batch (mmu_update, mmuext_op, multicall, grant map, grant
- * copy); the lateness of each timer upcall bounds the longest stretch the
+ * maximal batch (mmu_update, mmuext_op, multicall, grant map, unmap and
+ * copy, and reservation batches of all the spare memory); the lateness of each timer upcall bounds the longest stretch the
  * hypervisor ran without giving way (plus the interrupt and upcall path,
  * measured alone as `stretch_none` with the guest spinning). Printed as
  * MOAT-BENCH stretch_<op> <max ticks> min=<ticks> n=<samples>.
@@ -33,6 +33,7 @@
 #include "time.h"
 
 #include <public/grant_table.h>
+#include <public/memory.h>
 #include <public/vcpu.h>
 
 const char guest_image[] = "hostile_long_batch";
@@ -278,6 +279,47 @@ static void report(const char *name, unsigned int n)
 	test_check(fired == n, name, "%u of %u timer upcalls during the batch", fired, n);
 }
 
+/*
+ * memory_op: a reservation batch cannot be made longer than the domain's
+ * memory (each extent moves a frame, and the first that cannot fails the
+ * rest), so the longest is its whole spare memory: RES_FRAMES frames given
+ * back in one decrease_reservation and taken again in one
+ * populate_physmap, over and over while the timer samples.
+ */
+#define RES_FRAMES 1024
+
+static void bench_reservation(unsigned int samples)
+{
+	static uint64_t pfn[RES_FRAMES], mfn[RES_FRAMES], ext[RES_FRAMES];
+	struct xen_memory_reservation res = { .nr_extents = RES_FRAMES, .domid = DOMID_SELF };
+	unsigned int n = 0, rounds = 0;
+	long bad = 0;
+
+	while (n < RES_FRAMES && (pfn[n] = rt_frame_alloc()) != 0) {
+		mfn[n] = rt_p2m[pfn[n]];
+		n++;
+	}
+	res.nr_extents = n;
+	res.extent_start = (uint64_t)(uintptr_t)ext;
+	arm(1 * MS, 1 * MS, samples - 1);
+	while (fired < samples && bad == 0) {
+		long rc;
+
+		memcpy(ext, mfn, n * sizeof(ext[0]));
+		rc = hyp_memory_op(XENMEM_decrease_reservation, &res);
+		bad = rc != (long)n ? rc - 1000000 : 0;
+		memcpy(ext, pfn, n * sizeof(ext[0]));
+		rc = hyp_memory_op(XENMEM_populate_physmap, &res);
+		bad = bad ? bad : rc != (long)n ? rc - 2000000 : 0;
+		memcpy(mfn, ext, n * sizeof(ext[0]));
+		rounds++;
+	}
+	link_region();
+	test_check(bad == 0, "reservation_rounds", "%u rounds of %u frames out and in, bad %ld",
+		   rounds, n, bad);
+	report("memory_op", samples);
+}
+
 static void bench(unsigned int samples)
 {
 	long rc;
@@ -350,9 +392,15 @@ static void bench(unsigned int samples)
 	link_region();
 	report("gnttab_map", samples);
 	arm(1 * MS, 1 * MS, samples - 1);
+	rc = hyp_grant_table_op(GNTTABOP_unmap_grant_ref, (void *)REGION, MAX_COUNT);
+	link_region();
+	report("gnttab_unmap", samples);
+	arm(1 * MS, 1 * MS, samples - 1);
 	rc = hyp_grant_table_op(GNTTABOP_copy, (void *)REGION, MAX_COUNT);
 	link_region();
 	report("gnttab_copy", samples);
+	(void)rc;
+	bench_reservation(samples);
 }
 
 /*

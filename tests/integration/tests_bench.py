@@ -96,12 +96,12 @@ BENCH.append(Test(
 # upcall path alone. Target: under 100,000 ticks (100 us).
 BENCH.append(Test(
     name="bench-stretch",
-    description="longest non-preemptible stretch in maximal mmu_update, mmuext_op, multicall "
-                "and grant map/copy batches",
+    description="longest non-preemptible stretch in maximal mmu_update, mmuext_op, multicall, "
+                "grant map/unmap/copy and reservation batches",
     modules=[Module(image="build/guests/hostile_long_batch.elf", name="stretch",
                     args="mode=bench samples=20")], timeout=240,
     expect=Expect(exit=EXIT_CLEAN, results="all",
                   present=[rf"MOAT-BENCH stretch_{op} \d+" for op in
                            ("none", "mmu_update", "multicall", "mmuext_op", "gnttab_map",
-                            "gnttab_copy")],
+                            "gnttab_unmap", "gnttab_copy", "memory_op")],
                   absent=L.MOAT_NEVER)))
