@@ -112,7 +112,7 @@ check:
 
 # Benchmarks: guests report TSC ticks under -icount shift=0,sleep=off
 # (ticks = guest instructions, so figures repeat). Not part of make test.
-bench: hv bench-guests $(BUILD)/policy/policy.blob
+bench: hv guests bench-guests $(BUILD)/policy/policy.blob
 	@mkdir -p $(RESULTS)
 	@$(PYTHON) tests/integration/run.py --bench --results $(RESULTS)/bench.tap
 	@$(MAKE) --no-print-directory -f tests/bench/host/rules.mk BUILD=$(BUILD) RESULTS=$(RESULTS) host-bench

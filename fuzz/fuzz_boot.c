@@ -316,7 +316,9 @@ static void switch_hook(struct vcpu *prev, struct vcpu *next)
 		}
 	}
 	fake_switch_reset();
-	domain_reap(NULL);
+	while (domain_reap(NULL)) {
+		/* a teardown in steps: until every dying domain is gone */
+	}
 	if (frame_count_state(FRAME_GUEST) != 0) {
 		die("teardown", "guest frames left after every domain was reaped");
 	}

@@ -172,8 +172,14 @@ static int64_t call(struct fdom *self, int64_t (*fn)(struct vcpu *, const struct
 		    uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	struct hypercall_args args = { { a0, a1, a2, a3, 0, 0 } };
+	struct vcpu *v = &self->d->vcpus[0];
+	int64_t rc;
 
-	return fn(&self->d->vcpus[0], &args);
+	/* A preempted batch is re-issued with its rest, as the guest would. */
+	while ((rc = fn(v, &args)) == HYPERCALL_CONTINUE) {
+		memcpy(args.a, v->pv.cont_args, sizeof(args.a));
+	}
+	return rc;
 }
 
 static uint64_t l1_maddr(const struct fdom *self, unsigned int slot)

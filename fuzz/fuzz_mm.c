@@ -160,8 +160,14 @@ static int64_t call(unsigned int self, int64_t (*fn)(struct vcpu *, const struct
 		    uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	struct hypercall_args args = { { a0, a1, a2, a3, 0, 0 } };
+	struct vcpu *v = vcpu_of(self);
+	int64_t rc;
 
-	return fn(vcpu_of(self), &args);
+	/* A preempted batch is re-issued with its rest, as the guest would. */
+	while ((rc = fn(v, &args)) == HYPERCALL_CONTINUE) {
+		memcpy(args.a, v->pv.cont_args, sizeof(args.a));
+	}
+	return rc;
 }
 
 static void op_mmu_update(struct input *in, unsigned int self)

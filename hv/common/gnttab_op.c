@@ -2,9 +2,11 @@
  * grant_table_op (hypercall 20): (cmd, uop, count). Batched sub-ops (map,
  * unmap, copy) read each op, run it and write its status (and out fields)
  * back: the hypercall returns 0 once the whole batch was read, -EFAULT on an
- * unreadable or unwritable element (ops before it stay done), -E2BIG for a
- * count above GNTTAB_BATCH_MAX (nothing done: no continuations yet), and
- * -EINVAL for a negative count or command bits above the sub-op, as Xen.
+ * unreadable or unwritable element (ops before it stay done), and -EINVAL
+ * for a negative count or command bits above the sub-op, as Xen. A batch is
+ * preemptible as on Xen: after an op, when work is pending, the call
+ * continues with uop advanced past the ops done and count the rest (each op
+ * of a re-issue is read and checked again; nothing else is carried over).
  * setup_table, query_size and get_status_frames take count == 1 (-EINVAL).
  * Version 1 only: set_version(1) succeeds, (2) is -ENOSYS (as Xen built
  * without v2), anything else -EINVAL; get_status_frames is v2's, so any
@@ -28,18 +30,21 @@
 typedef int (*gnttab_batch_fn)(struct vcpu *curr, void *op);
 
 /* The op's out fields: [out_off, size) of the struct. */
-static int64_t batch(struct vcpu *curr, uint64_t uop, uint32_t count, size_t size,
+static int64_t batch(struct vcpu *curr, uint64_t cmd, uint64_t uop, uint32_t count, size_t size,
 		     size_t out_off, gnttab_batch_fn fn, size_t status_off)
 {
 	uint8_t buf[64];
 
 	BUG_ON(size > sizeof(buf));
-	if (count > GNTTAB_BATCH_MAX) {
-		return -XEN_E2BIG;
-	}
 	for (uint32_t i = 0; i < count; i++) {
 		uint64_t at = uop + (uint64_t)i * size;
 		int16_t st;
+
+		if (i > 0 && hypercall_preempt_check()) {
+			struct hypercall_args rest = { { cmd, at, count - i } };
+
+			return hypercall_continue(curr, &rest);
+		}
 
 		if (copy_from_guest(curr, buf, guest_ptr(at), size) != 0) {
 			return -XEN_EFAULT;
@@ -243,15 +248,15 @@ int64_t do_grant_table_op(struct vcpu *curr, const struct hypercall_args *args)
 	}
 	switch (cmd) {
 	case GNTTABOP_map_grant_ref:
-		return batch(curr, uop, count, sizeof(struct gnttab_map_grant_ref),
+		return batch(curr, cmd, uop, count, sizeof(struct gnttab_map_grant_ref),
 			     offsetof(struct gnttab_map_grant_ref, status), map_fn,
 			     offsetof(struct gnttab_map_grant_ref, status));
 	case GNTTABOP_unmap_grant_ref:
-		return batch(curr, uop, count, sizeof(struct gnttab_unmap_grant_ref),
+		return batch(curr, cmd, uop, count, sizeof(struct gnttab_unmap_grant_ref),
 			     offsetof(struct gnttab_unmap_grant_ref, status), unmap_fn,
 			     offsetof(struct gnttab_unmap_grant_ref, status));
 	case GNTTABOP_copy:
-		return batch(curr, uop, count, sizeof(struct gnttab_copy),
+		return batch(curr, cmd, uop, count, sizeof(struct gnttab_copy),
 			     offsetof(struct gnttab_copy, status), copy_fn,
 			     offsetof(struct gnttab_copy, status));
 	case GNTTABOP_setup_table:

@@ -80,7 +80,7 @@ int64_t do_memory_op(struct vcpu *curr, const struct hypercall_args *args)
 	case XENMEM_decrease_reservation:
 	case XENMEM_populate_physmap:
 	case XENMEM_increase_reservation:
-		return memory_op_reservation(curr, cmd, arg);
+		return memory_op_reservation(curr, cmd, arg, args->a[0] >> MEMOP_EXTENT_SHIFT);
 	default:
 		return -XEN_ENOSYS;
 	}

@@ -5,6 +5,10 @@
  * references it (no mapping, no type, no pin, not held by the hypervisor);
  * frames come in only up to the domain's limit (its manifest mem=).
  * Single pages only (extent_order 0), which is what Linux's PV paths use.
+ * Preemptible, as on Xen: after each extent, when work is pending, the call
+ * continues with the extents done so far in cmd's bits above
+ * MEMOP_EXTENT_SHIFT; a re-issue starts there and returns the total. A
+ * forged start only skips the guest's own extents: each one is checked again.
  */
 #include <hv/arch.h>
 #include <hv/domain.h>
@@ -16,9 +20,6 @@
 #include <public/errno.h>
 #include <public/memory.h>
 #include <public/xen.h>
-
-/* One call's work is bounded: the hypervisor is not preemptible. */
-#define RESERVATION_MAX_EXTENTS 4096
 
 static int64_t decrease_one(struct domain *d, uint64_t m_raw)
 {
@@ -72,7 +73,8 @@ static int64_t increase_one(struct domain *d, uint64_t *slot, bool populate)
 	return 0;
 }
 
-int64_t memory_op_reservation(struct vcpu *curr, unsigned int cmd, uint64_t arg)
+int64_t memory_op_reservation(struct vcpu *curr, unsigned int cmd, uint64_t arg,
+			      uint64_t start)
 {
 	struct xen_memory_reservation res;
 	struct domain *d = curr->domain;
@@ -84,13 +86,23 @@ int64_t memory_op_reservation(struct vcpu *curr, unsigned int cmd, uint64_t arg)
 	if (res.domid != DOMID_SELF && res.domid != d->id) {
 		return -XEN_EPERM;
 	}
-	if (res.extent_order != 0 || res.nr_extents > RESERVATION_MAX_EXTENTS) {
+	/* A count too large to encode the progress of is refused outright. */
+	if (res.extent_order != 0 || res.nr_extents > (UINT64_MAX >> MEMOP_EXTENT_SHIFT)) {
 		return -XEN_EINVAL;
 	}
-	for (done = 0; done < res.nr_extents; done++) {
+	if (start >= res.nr_extents) {
+		return (int64_t)start;
+	}
+	for (done = start; done < res.nr_extents; done++) {
 		uint64_t at = res.extent_start + done * sizeof(uint64_t);
 		uint64_t slot;
 		int64_t rc;
+
+		if (done > start && hypercall_preempt_check()) {
+			struct hypercall_args rest = { { cmd | (done << MEMOP_EXTENT_SHIFT), arg } };
+
+			return hypercall_continue(curr, &rest);
+		}
 
 		if (res.extent_start == 0 ||
 		    copy_from_guest(curr, &slot, guest_ptr(at), sizeof(slot)) != 0) {

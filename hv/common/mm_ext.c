@@ -126,6 +126,5 @@ int64_t do_mmuext_op(struct vcpu *curr, const struct hypercall_args *args)
 	if (foreigndom != DOMID_SELF && foreigndom != curr->domain->id) {
 		return -XEN_EPERM;
 	}
-	return mm_batch_run(curr, args->a[0], (uint32_t)args->a[1], sizeof(struct mmuext_op),
-			    args->a[2], op_entry);
+	return mm_batch_run(curr, args, sizeof(struct mmuext_op), op_entry);
 }

@@ -40,10 +40,14 @@ void mm_flush(struct domain *d, unsigned int kind, uint64_t vcpu_mask, uint64_t 
  * limited to d's vCPUs. 0 or -EFAULT. */
 int mm_copy_vcpumask(struct vcpu *curr, uint64_t ptr, uint64_t *mask);
 
-/* mm_batch.c: run fn over a guest list of count entries of entry_size. */
+/* mm_batch.c: run fn over the guest list of (list, count, pdone) = args
+ * a[0..2], entries of entry_size; a preemptible hypercall (it may return
+ * HYPERCALL_CONTINUE). count's top bit is Xen's MMU_UPDATE_PREEMPTED. */
 #define MM_BATCH_ENTRY_MAX 32
+#define MM_BATCH_PREEMPTED 0x80000000U
+struct hypercall_args;
 typedef int (*mm_batch_fn)(struct vcpu *curr, const void *entry);
-int64_t mm_batch_run(struct vcpu *curr, uint64_t list, uint32_t count, size_t entry_size,
-		     uint64_t pdone, mm_batch_fn fn);
+int64_t mm_batch_run(struct vcpu *curr, const struct hypercall_args *args, size_t entry_size,
+		     mm_batch_fn fn);
 
 #endif

@@ -110,6 +110,5 @@ int64_t do_mmu_update(struct vcpu *curr, const struct hypercall_args *args)
 	if (!foreigndom_is_self(curr->domain, (uint32_t)args->a[3])) {
 		return -XEN_EPERM;
 	}
-	return mm_batch_run(curr, args->a[0], (uint32_t)args->a[1], sizeof(struct mmu_update),
-			    args->a[2], update_entry);
+	return mm_batch_run(curr, args, sizeof(struct mmu_update), update_entry);
 }

@@ -6,6 +6,7 @@
 #include <hv/arch.h>
 #include <hv/boot.h>
 #include <hv/domain.h>
+#include <hv/hypercall.h>
 #include <hv/lib.h>
 #include <hv/sched.h>
 #include <hv/timer.h>
@@ -182,9 +183,21 @@ void sched_after_switch(struct vcpu *curr)
 void sched_idle_loop(struct vcpu *idle)
 {
 	for (;;) {
-		domain_reap(idle);
+		bool more = domain_reap(idle);
+
 		if (sched_has_runnable()) {
 			schedule(idle);
+			continue;
+		}
+		/* A teardown gave way: a due timer's interrupt waits for an
+		 * interrupt window (it is pending, so the wait ends at once),
+		 * then the teardown goes on. */
+		if (more) {
+			if (sched_need_resched()) {
+				schedule(idle);	/* nobody to run: clears it */
+			} else if (hypercall_preempt_check()) {
+				arch_wait_for_interrupt();
+			}
 			continue;
 		}
 		if (domain_count_alive() == 0) {

@@ -12,7 +12,7 @@
 GUEST_NAMES := hello version crash spinner traps emul user mmu time \
 	hostile_pt_writable hostile_foreign_map hostile_hv_slot hostile_bad_baseptr \
 	hostile_unpin_root hostile_bad_handler hostile_failsafe hostile_priv \
-	hostile_spin hostile_multicall hostile_hv_pointer leak ldt \
+	hostile_spin hostile_multicall hostile_hv_pointer hostile_long_batch leak ldt \
 	flask_gate flask_ctl flask_chan fifo hostile_emul_bypass \
 	ipc_front ipc_back ipc_copy ipc_console \
 	hostile_evtchn_exhaust hostile_evtchn_closed hostile_evtchn_bind_twice \

@@ -51,6 +51,9 @@ RESULT_LINE = re.compile(r"MOAT-TEST (\S+) (\S+) (PASS|FAIL)\b ?(.*)$", re.M)
 END_LINE = re.compile(r"MOAT-TEST (\S+) END passed=(\d+) failed=(\d+)", re.M)
 QEMU_ERROR = re.compile(r"^qemu(?:-system-\S+)?: (?!warning|terminating)(.*)$", re.M)
 BENCH_LINE = re.compile(r"MOAT-BENCH (\S+) (\d+) min=(\d+) n=(\d+)(?: guest=(\S+))?", re.M)
+# The hypervisor's own figure: the longest step of a domain's teardown.
+TEARDOWN_LINE = re.compile(r"domain \d+ \((\S+)\) destroyed, .* in (\d+) steps, "
+                           r"longest (\d+) ticks", re.M)
 SWTPM_START_WAIT = 10.0   # seconds for swtpm's control socket to appear
 SWTPM_STOP_GRACE = 3.0    # seconds between asking swtpm to stop and killing it
 UNIX_PATH_MAX = 107       # sun_path holds 108 bytes with the NUL
@@ -493,6 +496,8 @@ def bench_table(verdicts, tests, out: pathlib.Path) -> None:
         for m in BENCH_LINE.finditer(res.log):
             rows.append((test.name, m.group(5) or "-", m.group(1), m.group(2), m.group(3),
                          m.group(4)))
+        for m in TEARDOWN_LINE.finditer(res.log):
+            rows.append((test.name, m.group(1), "teardown_step", m.group(3), "-", m.group(2)))
     lines = ["test\tguest\tbenchmark\tmedian_ticks\tmin_ticks\truns"]
     lines += ["\t".join(r) for r in rows]
     out.write_text("\n".join(lines) + "\n")

@@ -164,6 +164,23 @@ TESTS.append(Test(
     xen_compatible=True, xen=xen_alone(guest("hostile_spin", "victim", "loops=50"))))
 
 
+# (4b) Batches as long as the ABI allows (mmu_update of 2^31 - 1 requests
+# through a 512 GiB alias of one frame, a multicall of 512 of them): the
+# hypervisor gives way mid-batch (continuations), so the bystander finishes
+# while the batch is still running and the hostile guest's own timer
+# upcall, delivered between re-issues, ends it.
+_long = guest("hostile_long_batch", "victim", "ms=1500")
+TESTS.append(Test(
+    name="hostile-long-batch", description="maximal mmu_update and multicall batches are "
+                                           "preempted: the bystander keeps the CPU, the "
+                                           "guest's timer ends its batch", timeout=180,
+    modules=[guest("spinner", "bystander", "rounds=2000"), _long],
+    expect=Expect(exit=EXIT_CLEAN, results=["bystander", "victim"],
+                  before=[(end_ok("bystander"), end_ok("victim"))],
+                  absent=L.MOAT_NEVER),
+    xen_compatible=False))
+
+
 # (5) Register state never crosses domains: a pair of leak guests fill every
 # register they can reach (GPRs, xmm0-15, MXCSR, x87, ds/es, FS/GS bases,
 # DR0-DR3) with their own markers, switch to each other by yielding and by

@@ -150,8 +150,13 @@ int64_t tm_call(const struct tdom *t, int64_t (*fn)(struct vcpu *, const struct 
 		uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	struct hypercall_args args = { { a0, a1, a2, a3, 0, 0 } };
+	int64_t rc;
 
-	return fn(t->v, &args);
+	/* A preempted batch is re-issued with the rest, as the arch does. */
+	while ((rc = fn(t->v, &args)) == HYPERCALL_CONTINUE) {
+		memcpy(args.a, t->v->pv.cont_args, sizeof(args.a));
+	}
+	return rc;
 }
 
 int64_t tm_mmu_update(const struct tdom *t, const struct mmu_update *reqs, unsigned int n,

@@ -170,13 +170,32 @@ void syscall_dispatch(struct cpu_regs *r)
 {
 	struct vcpu *curr = cpu0_info.current;
 	struct hypercall_args args = { { r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9 } };
+	int64_t ret;
 
 	/* SYSCALL from guest user mode is the guest kernel's business. */
 	if (!curr->pv.kernel_mode) {
 		pv_syscall_from_user(curr, r);
 		return;
 	}
-	r->rax = (uint64_t)hypercall_dispatch(curr, r->rax, &args);
+	ret = hypercall_dispatch(curr, r->rax, &args);
+	if (hypercall_continued(curr, ret)) {
+		/*
+		 * The rest of the call goes back into the argument registers and
+		 * RIP back onto the 2-byte SYSCALL (0f 05): on the way out the
+		 * scheduler and event delivery run, and the guest re-issues the
+		 * call when it next runs (after its event callback, if one is
+		 * delivered). rax still holds the hypercall number.
+		 */
+		r->rdi = args.a[0];
+		r->rsi = args.a[1];
+		r->rdx = args.a[2];
+		r->r10 = args.a[3];
+		r->r8 = args.a[4];
+		r->r9 = args.a[5];
+		r->rip -= 2;
+		return;
+	}
+	r->rax = (uint64_t)ret;
 }
 
 void syscall32_dispatch(struct cpu_regs *r)

@@ -77,6 +77,10 @@ struct domain {
 	char cons_line[DOM_CONSOLE_LINE];
 	size_t cons_len;
 	uint64_t cons_dropped;
+	/* domain_reap's progress through a dying domain (domain.c). */
+	unsigned int teardown_phase, teardown_slot;
+	uint64_t teardown_next, teardown_freed;
+	uint64_t teardown_steps, teardown_longest;	/* longest: TSC ticks */
 };
 
 /* Find a free slot and give it an id; NULL when full. */
@@ -94,8 +98,10 @@ bool domain_any_crashed(void);
  */
 void domain_shutdown(struct domain *d, uint32_t reason);
 void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
-/* Free every dying domain whose vCPUs are no longer on a CPU. */
-void domain_reap(struct vcpu *curr);
+/* Free every dying domain whose vCPUs are no longer on a CPU, in steps
+ * that give way to pending work: true while some teardown is unfinished
+ * (call again). */
+bool domain_reap(struct vcpu *curr);
 /*
  * hv/common/domain_launch.c: read a built domain's launch parameters back
  * (name, label, mem, vcpus, priv, limits, backend) into manifest form, and

@@ -46,13 +46,6 @@ struct hypercall_args;
 #define GNTTAB_MAPTRACK_FRAMES    (MANIFEST_MAX_MAPTRACK / GNTTAB_MAPTRACK_PER_FRAME)
 /* Frames the builder takes per domain: grant frame 0 and its active frames. */
 #define GNTTAB_BUILD_FRAMES       (1 + GNTTAB_ACTIVE_FRAMES_PER)
-/*
- * Batched sub-ops (map, unmap, copy) without continuations: a count above
- * this is refused whole with -E2BIG before any op runs. It equals the
- * largest maptrack, so one batch can always fill a domain's maptrack.
- */
-#define GNTTAB_BATCH_MAX          MANIFEST_MAX_MAPTRACK
-
 /* A maptrack entry's state. */
 #define GNTTAB_MT_FREE    0
 #define GNTTAB_MT_LIVE    1	/* the PTE at (l1, idx) maps frame */

@@ -11,9 +11,22 @@
 
 struct vcpu;
 
+/* The guest's six argument registers (rdi, rsi, rdx, r10, r8, r9). */
 struct hypercall_args {
 	uint64_t a[6];
 };
+
+/*
+ * A handler that gave way part-way returns HYPERCALL_CONTINUE, made by
+ * hypercall_continue() from the arguments of the rest. The value alone
+ * proves nothing (iret returns the guest's own rax, which may equal it):
+ * callers of the dispatcher ask hypercall_continued().
+ */
+#define HYPERCALL_CONTINUE INT64_MIN
+int64_t hypercall_continue(struct vcpu *curr, const struct hypercall_args *rest);
+/* True when a batch must stop at the next item boundary and continue. A
+ * handler checks it after each item, never before the first (progress). */
+bool hypercall_preempt_check(void);
 
 typedef int64_t (*hypercall_fn)(struct vcpu *curr, const struct hypercall_args *args);
 
@@ -26,8 +39,16 @@ struct hypercall_def {
 extern const struct hypercall_def hypercall_table[];
 extern const unsigned int hypercall_table_size;
 
-/* Gate, then handler. Returns the value for the guest's rax. */
-int64_t hypercall_dispatch(struct vcpu *curr, uint64_t nr, const struct hypercall_args *args);
+/*
+ * Gate, then handler. Returns the value for the guest's rax, or a
+ * continuation (hypercall_continued) with *args rewritten to the rest of
+ * the call: the caller re-issues hypercall nr with them (the arch: the
+ * guest's registers and RIP back on the hypercall instruction; multicall:
+ * the entry).
+ */
+int64_t hypercall_dispatch(struct vcpu *curr, uint64_t nr, struct hypercall_args *args);
+/* Whether dispatch's return ret is a continuation (*args is the rest). */
+bool hypercall_continued(const struct vcpu *curr, int64_t ret);
 
 /* Handlers, one per file in hv/common/. */
 int64_t do_console_io(struct vcpu *curr, const struct hypercall_args *args);
@@ -50,7 +71,9 @@ int64_t do_multicall(struct vcpu *curr, const struct hypercall_args *args);
 int64_t do_memory_op(struct vcpu *curr, const struct hypercall_args *args);
 int64_t do_iret(struct vcpu *curr, const struct hypercall_args *args);
 int64_t do_set_gdt(struct vcpu *curr, const struct hypercall_args *args);
-/* decrease_reservation, increase_reservation and populate_physmap. */
-int64_t memory_op_reservation(struct vcpu *curr, unsigned int cmd, uint64_t arg);
+/* decrease_reservation, increase_reservation and populate_physmap, from
+ * extent `start` on (cmd's continuation bits). */
+int64_t memory_op_reservation(struct vcpu *curr, unsigned int cmd, uint64_t arg,
+			      uint64_t start);
 
 #endif

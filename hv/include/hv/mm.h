@@ -197,6 +197,23 @@ int mm_adopt_bootstrap_tables(struct domain *d, mfn_t l4);
  * The caller guarantees no CPU runs d's vCPUs or has d's tables in CR3.
  */
 void mm_domain_teardown(struct domain *d);
+/*
+ * The same in bounded steps (domain_reap): holds and descriptor frames;
+ * then the tables emptied level by level (2, 3, 4), one entry per step, so
+ * that no put devalidates more than one table; then the roots; then the
+ * pins, one per step; then the check of frames [from, to). The step
+ * functions take a cursor and a budget of frames to look at, and return
+ * false once every frame was visited. mm_domain_teardown_roots is holds
+ * and roots at once; unpin_frames unpins [from, to) at once.
+ */
+void mm_domain_teardown_holds(struct domain *d);
+void mm_domain_teardown_roots(struct domain *d);
+bool mm_domain_clear_step(struct domain *d, unsigned int level, uint64_t *m, unsigned int *slot,
+			  unsigned int budget);
+void mm_domain_drop_roots(struct domain *d);
+bool mm_domain_unpin_step(struct domain *d, uint64_t *m, unsigned int budget);
+void mm_domain_unpin_frames(struct domain *d, uint64_t from, uint64_t to);
+void mm_domain_check_frames(struct domain *d, uint64_t from, uint64_t to);
 /* A WRITABLE reference the hypervisor keeps on a frame it writes behind the
  * guest's back (vcpu_info...): 0, -EINVAL, -ENOSPC. Teardown drops them. */
 int mm_hold_writable_page(struct domain *d, mfn_t m);

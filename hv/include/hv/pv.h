@@ -31,6 +31,8 @@ struct pv_vcpu {
 	uint32_t iopl;				/* physdev set_iopl: 0 or 3 */
 	bool nmi_pending;
 	bool in_multicall;			/* no nesting, no iret inside */
+	bool cont_pending;			/* hypercall_continue() ran */
+	uint64_t cont_args[6];			/* ... with these arguments */
 	uint64_t cr4;				/* the guest's view, never loaded */
 	uint16_t sel_ds, sel_es, sel_fs, sel_gs;	/* data selectors, saved on switch-out */
 };
