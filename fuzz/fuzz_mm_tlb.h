@@ -29,11 +29,16 @@ static inline int64_t fuzz_mm_tlb_reservation(struct vcpu *v, unsigned int cmd, 
 	struct xen_memory_reservation r = {
 		.extent_start = gva + 512, .nr_extents = n, .extent_order = 0, .domid = DOMID_SELF,
 	};
+	struct hypercall_args args = { { cmd, gva, 0, 0, 0, 0 } };
 	int64_t rc;
 
 	memcpy(gbuf, &r, sizeof(r));
 	memcpy(gbuf + 512, ext, n * sizeof(*ext));
-	rc = memory_op_reservation(v, cmd, gva);
+	/* Through the handler, re-issuing a preempted batch with its rest as
+	 * the guest would. */
+	while ((rc = do_memory_op(v, &args)) == HYPERCALL_CONTINUE) {
+		memcpy(args.a, v->pv.cont_args, sizeof(args.a));
+	}
 	memcpy(ext, gbuf + 512, n * sizeof(*ext));
 	return rc;
 }
