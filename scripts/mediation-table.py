@@ -111,7 +111,9 @@ def emulation_rows() -> list:
     out.append("Reached from a guest trap without a gate, as no guest-requested change "
                "(`scripts/emul-gate-check.py` ALLOWED): " +
                "; ".join(f"`{fn}` {sink}: {why}" for (fn, sink), why in
-                         sorted(chk.ALLOWED.items())) + ".")
+                         sorted(chk.ALLOWED.items())) + "; and everything below " +
+               "; ".join(f"`{fn}` ({why})" for fn, why in
+                         sorted(chk.NOT_GUEST_REQUESTS.items())) + ".")
     return out
 
 
