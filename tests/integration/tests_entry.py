@@ -51,7 +51,8 @@ def killed(name: str, image: str, args: str, what: str, *reason: str) -> Test:
                       results=["bystander"]))
 
 
-def survives(name: str, image: str, args: str, what: str, cmdline: str = "console=com1",
+def survives(name: str, image: str, args: str, what: str,
+             cmdline: str = "console=com1 xsm=dummy",
              present=()) -> Test:
     """The attacker's checks all pass (it is refused or corrected and goes
     on), as do the bystander's; the hypervisor never faults."""
@@ -79,7 +80,7 @@ TESTS += [
              "with selftest=entry-db the #DB arrives in ring 0 on the SYSCALL entry and the "
              "int3 stub, as real CPUs deliver the deferred one, also with rsp in the "
              "hypervisor or non-canonical: taken on the IST stack and ignored",
-             cmdline="console=com1 selftest=entry-db",
+             cmdline="console=com1 xsm=dummy selftest=entry-db",
              present=[_ENTRY_CHECK, r"(?m)^\(moat\) WARNING: selftest=entry-db",
                       _entry_db("SYSCALL", "hostile guest rsp ffff830000000000,"),
                       _entry_db("SYSCALL", "hostile guest rsp 800000000000,"),
