@@ -255,7 +255,7 @@ static void make_module(unsigned int i, uint64_t *next)
 		len = 0;
 		pages = 0;
 	}
-	memcpy(fake_machine_ptr(*next << PAGE_SHIFT), mod_data, len);
+	fake_machine_write(*next << PAGE_SHIFT, mod_data, len);
 	bi.mods[i] = (struct boot_module){ mod_cmdline[i], *next << PAGE_SHIFT, len };
 	if (pages > 0) {
 		frame_mark(mfn(*next), pages, FRAME_MODULE);

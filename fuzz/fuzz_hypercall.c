@@ -1028,7 +1028,7 @@ static void place_modules(bool flask)
 		size_t len = i < NR_DOMS ? kernel_len : policy_len;
 		uint64_t pages = ALIGN_UP(len, PAGE_SIZE) >> PAGE_SHIFT;
 
-		memcpy(fake_machine_ptr(next << PAGE_SHIFT), data, len);
+		fake_machine_write(next << PAGE_SHIFT, data, len);
 		bi.mods[i] = (struct boot_module){ i < NR_DOMS ? dom_cmdline[i] : policy_cmdline,
 						   next << PAGE_SHIFT, len };
 		frame_mark(mfn(next), pages, FRAME_MODULE);

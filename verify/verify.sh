@@ -5,9 +5,11 @@
 # must come out as wanted. POLICY_DIR (default build/policy) holds
 # policy-tool, policy.30 and the generated access_vectors.
 #   verify/verify.sh OUTDIR [--tap FILE] [-v]
-# -v streams Frama-C's and pan's output (make verify); --tap writes one TAP
-# line per proof target, per model check and per broken-variant check
-# (make verify-check). Exits non-zero if anything is not proved or a broken
+# -v streams Frama-C's and pan's output (make verify) and proves every goal
+# again, rewriting the committed proof cache (verify/wp/cache); --tap writes
+# one TAP line per proof target, per model check and per broken-variant
+# check (make verify-check) and replays the cache (verify/wp/targets.sh).
+# VERIFY_CACHE (none, replay, refresh) overrides either. Exits non-zero if anything is not proved or a broken
 # variant's violation is not found. Run from the top of the tree.
 set -u
 
@@ -64,6 +66,12 @@ record() {	# status line
 	fi
 	echo "$2"
 }
+
+if [ -n "$verbose" ]; then
+	export WP_CACHE=${VERIFY_CACHE:-refresh}
+else
+	export WP_CACHE=${VERIFY_CACHE:-replay}
+fi
 
 start=$(date +%s)
 for t in $WP_TARGETS; do

@@ -47,6 +47,8 @@ DEFAULT_HV = "build/hv/moat.bin"
 XEN_GZ = "/boot/xen-4.17-amd64.gz"
 XEN_CACHE = "build/xen/xen-4.17"
 STOP_GRACE = 0.5          # seconds of output still collected after stop_on
+WALL_FACTOR = 6.0         # wall-clock backstop, in test timeouts (see run_qemu)
+CLK_TCK = os.sysconf("SC_CLK_TCK")
 RESULT_LINE = re.compile(r"MOAT-TEST (\S+) (\S+) (PASS|FAIL)\b ?(.*)$", re.M)
 END_LINE = re.compile(r"MOAT-TEST (\S+) END passed=(\d+) failed=(\d+)", re.M)
 QEMU_ERROR = re.compile(r"^qemu(?:-system-\S+)?: (?!warning|terminating)(.*)$", re.M)
@@ -80,6 +82,7 @@ class Boot:
     stderr: str = ""
     error: str = ""           # the boot could not even start
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # QEMU's, last seen while it ran
     log_path: Optional[pathlib.Path] = None
 
 
@@ -270,9 +273,28 @@ def boot(test: mt.Test, target: Target, opts) -> Boot:
             swtpm.stop()
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, every thread) the process has used so far."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def run_qemu(test: mt.Test, cmd: List[str], res: Boot, timeout: float) -> Boot:
-    """Run QEMU until it exits, timeout seconds pass or the test's stop_on
-    line shows up; the serial log goes to res.log and res.log_path."""
+    """Run QEMU until it exits, its time is up or the test's stop_on line
+    shows up; the serial log goes to res.log and res.log_path.
+
+    A test's timeout is QEMU's CPU time, not wall-clock time: every test
+    ends on its own (the guests' END line, the hypervisor's exit), so the
+    timeout only catches a boot that never ends, and such a boot spins. A
+    loaded machine stretches wall-clock time several times over (QEMU gets
+    a fraction of a core) but not the CPU time the boot needs, so the
+    verdict no longer depends on what else runs. A boot that hangs idle
+    (guests halted, no CPU used) is stopped by the wall-clock backstop,
+    WALL_FACTOR times the timeout."""
     stop_re = re.compile(test.expect.stop_on, re.M) if test.expect.stop_on else None
     out = bytearray()
     err = bytearray()
@@ -305,7 +327,7 @@ def run_qemu(test: mt.Test, cmd: List[str], res: Boot, timeout: float) -> Boot:
     for r in readers:
         r.start()
 
-    deadline = start + timeout
+    deadline = start + timeout * WALL_FACTOR
     stop_at = None
     while proc.poll() is None:
         now = time.monotonic()
@@ -314,7 +336,8 @@ def run_qemu(test: mt.Test, cmd: List[str], res: Boot, timeout: float) -> Boot:
         if stop_at is not None and now >= stop_at:
             res.stopped = True
             break
-        if now >= deadline:
+        res.cpu_seconds = cpu_seconds(proc.pid)
+        if now >= deadline or res.cpu_seconds >= timeout:
             res.timed_out = True
             break
         time.sleep(0.05)
@@ -378,7 +401,7 @@ def judge(test: mt.Test, res: Boot) -> List[str]:
     if res.error:
         return [res.error]
     if res.timed_out:
-        problems.append(f"timeout after {res.seconds:.0f}s")
+        problems.append(f"timeout after {res.seconds:.0f}s ({res.cpu_seconds:.0f}s of QEMU CPU time)")
     if e.exit is not None and not res.timed_out:
         v = exit_code(res)
         if v != e.exit:
@@ -525,7 +548,7 @@ def main() -> int:
     ap.add_argument("--qemu", default=os.environ.get("QEMU", "qemu-system-x86_64"))
     ap.add_argument("--logs", default="build/results/logs", help="where serial logs go")
     ap.add_argument("--timeout-scale", type=float, default=1.0,
-                    help="multiply every test's timeout (slow machines)")
+                    help="multiply every test's timeout, in QEMU CPU seconds (slow machines)")
     ap.add_argument("-v", "--verbose", action="store_true",
                     help="print the end of the log of each failed test")
     ap.add_argument("--bench", action="store_true",

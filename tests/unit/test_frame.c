@@ -2,7 +2,8 @@
  * Unit tests of the frame table and allocator (hv/common/frame.c) on the
  * fake machine: marking and sealing, the free count, lowest-first handing
  * out, reuse, bounds, and the BUG_ON paths that guard the invariant "only
- * a FRAME_FREE frame is on the free list and handed out".
+ * a FRAME_FREE frame is on the free list and handed out"; and that the
+ * fake machine under them starts all poison every time.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -233,6 +234,45 @@ static void test_bug_table_too_big(void **state)
 	assert_panics(frame_table_init(NULL, 0xffffffffULL), "NO_FRAME");
 }
 
+/* The fake machine keeps its memory from one machine to the next
+ * (tests/fake_arch/machine.c): whatever was written through any of its
+ * pointers, a new machine must be all FAKE_POISON again, as a fresh one
+ * was, and a smaller one must not hand out the larger one's frames. */
+static bool all_poison(uint64_t frames)
+{
+	/* Read through frame 0's pointer (the fake machine is one block), so
+	 * that the check itself marks no other frame as written. */
+	const uint8_t *base = arch_frame_map(mfn(0));
+
+	for (uint64_t a = 0; a < frames * PAGE_SIZE; a++) {
+		if (base[a] != FAKE_POISON) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static void test_machine_reuse_poisons_again(void **state)
+{
+	static const uint8_t bytes[3 * PAGE_SIZE] = { 1 };
+
+	(void)state;
+	assert_true(all_poison(NR));
+	memset(arch_frame_map(mfn(3)), 0, PAGE_SIZE);
+	memset((uint8_t *)arch_frame_map(mfn(NR - 1)) + PAGE_SIZE - 1, 0, 1);
+	fake_machine_write(5 * PAGE_SIZE + 100, bytes, sizeof(bytes));
+	fake_machine_init(NR);
+	assert_true(all_poison(NR));
+	*(uint8_t *)fake_machine_ptr(7 * PAGE_SIZE + 9) = 0;
+	fake_machine_init(NR / 2);
+	assert_int_equal(fake_machine_frames(), NR / 2);
+	assert_null(fake_machine_ptr(NR / 2 * PAGE_SIZE));
+	assert_true(all_poison(NR / 2));
+	fake_machine_init(NR * 2);
+	assert_true(all_poison(NR * 2));
+	assert_int_equal(frame_total(), NR * 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +289,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bug_mark_after_seal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bug_alloc_corrupt_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bug_table_too_big, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_machine_reuse_poisons_again, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

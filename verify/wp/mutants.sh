@@ -48,8 +48,12 @@ if cmp -s "$M_FILE" "$root/$M_FILE"; then
 fi
 
 start=$(date +%s)
-# A goal the bug makes false runs into the timeout: a short one suffices.
-line=$(WP_TIMEOUT=${WP_MUTANT_TIMEOUT:-5} WP_MUTANT_ROOT=$root WP_ONLY=$M_FUNCS verify/wp/wp.sh "$M_TARGET" "$root" $verbose 2>"$root/wp.err")
+# The same step limits as the proof itself, so a goal left unproved is one
+# the bug broke, not one the limit cut short. The goals the edit does not
+# touch are found in the target's proof cache (never written here); only
+# the others go to the provers.
+[ "${WP_CACHE:-none}" = refresh ] && WP_CACHE=replay
+line=$(WP_CACHE=${WP_CACHE:-none} WP_MUTANT_ROOT=$root WP_ONLY=$M_FUNCS verify/wp/wp.sh "$M_TARGET" "$root" $verbose 2>"$root/wp.err")
 rc=$?
 secs=$(( $(date +%s) - start ))
 # wp.sh: "wp T: P/N goals proved ..." and exit 1 when P < N; exit 2 (or a

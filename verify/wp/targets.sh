@@ -8,6 +8,27 @@
 
 WP_TARGETS="policy_lookup policy_load manifest gnttab mm_types"
 
+# Prover limits are steps, not seconds, so that a goal is proved or not
+# whatever else the machine is doing (a 20 s timeout once failed
+# load_blob's ensures_2 on a loaded machine). One -wp-steps for both
+# provers: CVC4's --rlimit resource units and Z3's rlimit, both counted
+# the same way on every run. The hardest goals need about 1.6M (Z3, in
+# load_sections) and 281k (CVC4, load_blob ensures_2); 3M leaves room for
+# contracts to grow. WP_TIMEOUT_DEFAULT is not a limit but a backstop
+# against a prover that ignores its steps, far above what a goal takes
+# even on a loaded machine (a prover at 3M steps runs well under a minute).
+WP_STEPS_DEFAULT=3000000
+WP_TIMEOUT_DEFAULT=1800
+
+# WP's proof cache (verify/wp/cache/TARGET, committed): one JSON file per
+# goal and prover that proved it, named by the digest of the goal as sent
+# to the prover, holding the verdict and the steps it took. make verify
+# proves everything again and rewrites it; make verify-check replays it
+# (-wp-cache replay): a goal found there is taken as proved, any other goal
+# goes to the provers under the same step limits, so the verdict is the
+# same either way, only faster.
+WP_CACHE_ROOT=verify/wp/cache
+
 # The proofs run freestanding, like the hypervisor (build.mk's FREE_CFLAGS
 # include paths and -DMOAT_FREESTANDING), with GCC's own headers instead of
 # Frama-C's libc.

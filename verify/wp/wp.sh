@@ -3,7 +3,7 @@
 #   verify/wp/wp.sh TARGET OUTDIR [-v]
 # Writes Frama-C's whole output to OUTDIR/TARGET.log (and to stderr with
 # -v), then prints one line on stdout:
-#   wp TARGET: N/M goals proved (cvc4 a, z3-ce b, qed c) in Ts
+#   wp TARGET: N/M goals proved (cvc4 a, z3-ce b, qed c; d of them from the cache) in Ts
 # and exits 0 only if every goal of every pass was proved. Provers: cvc4
 # and z3-ce through why3, configured in $WHY3CONFIG (verify/rules.mk makes
 # it under build/). Run from the top of the tree.
@@ -46,12 +46,30 @@ for f in $WP_FILES; do
 done
 funcs=${WP_ONLY:-$WP_FUNCS}
 
+# Limits: WP_STEPS decides (verify/wp/targets.sh says why); WP_TIMEOUT is
+# only a backstop against a runaway prover.
+# WP_CACHE: none (the default), replay (use the target's committed cache,
+# never write it: make verify-check), or refresh (prove everything again
+# into a fresh cache: make verify). WP_CACHE_DIR overrides the directory.
+cache_dir=${WP_CACHE_DIR:-$WP_CACHE_ROOT/$target}
+case ${WP_CACHE:-none} in
+none)	cache=(-wp-cache none) ;;
+replay)	cache=(-wp-cache replay -wp-cache-dir "$cache_dir") ;;
+refresh)
+	rm -rf "$cache_dir"
+	mkdir -p "$cache_dir"
+	cache=(-wp-cache update -wp-cache-dir "$cache_dir") ;;
+*)	echo "wp $target: unknown WP_CACHE ${WP_CACHE}" >&2; exit 2 ;;
+esac
+
 start=$(date +%s)
 # shellcheck disable=SC2086  # files and WP_MORE are word lists
 cmd=(frama-c -c11 -machdep gcc_x86_64 -no-frama-c-stdlib -cpp-extra-args="$cpp"
 	$files
 	-wp -wp-rte -wp-fct="$funcs"
-	-wp-prover cvc4,z3-ce -wp-par "${WP_PAR:-2}" -wp-timeout "${WP_TIMEOUT:-20}"
+	-wp-prover cvc4,z3-ce -wp-par "${WP_PAR:-2}"
+	-wp-steps "${WP_STEPS:-$WP_STEPS_DEFAULT}" -wp-timeout "${WP_TIMEOUT:-$WP_TIMEOUT_DEFAULT}"
+	"${cache[@]}"
 	$WP_MORE)
 if [ "$verbose" = -v ]; then
 	"${cmd[@]}" 2>&1 | tee "$log" >&2
@@ -63,13 +81,14 @@ fi
 secs=$(( $(date +%s) - start ))
 
 # Every pass prints "Proved goals: N / M"; each proved goal's line names
-# the prover that proved it first.
+# the prover that proved it first (or [Cache] counts, found in the cache).
 read -r proved total < <(awk '/Proved goals:/ { p += $4; t += $6 } END { print p + 0, t + 0 }' "$log")
 qed=$(grep -c '^\[wp\] \[Qed\] Goal .*: Valid' "$log")
 cvc4=$(grep -c '^\[wp\] \[CVC4[^]]*\] Goal .*: Valid' "$log")
 z3ce=$(grep -c '^\[wp\] \[Z3[^]]*counterexamples)\] Goal .*: Valid' "$log")
+cached=$(grep -c '^\[wp\] \[[^]]*\] Goal .*: Valid.*(cached)$' "$log")
 
-line="wp $target: $proved/$total goals proved (cvc4 $cvc4, z3-ce $z3ce, qed $qed) in ${secs}s"
+line="wp $target: $proved/$total goals proved (cvc4 $cvc4, z3-ce $z3ce, qed $qed; $cached of them from the cache) in ${secs}s"
 if [ "$rc" -ne 0 ] || [ "$total" -eq 0 ] || [ "$proved" -ne "$total" ]; then
 	grep -A3 '^\[wp\] \[Failed\]' "$log" >&2
 	[ "$rc" -ne 0 ] && grep -E 'User Error|Frama-C aborted|syntax error' "$log" >&2

@@ -24,18 +24,24 @@ struct vcpu;
 /*
  * Give the machine nr_frames frames of memory filled with FAKE_POISON (real
  * RAM is not zeroed either), point the frame table at a fresh table of
- * FRAME_ABSENT entries, and forget every record below. Frees the previous
- * machine. Tests of the frame table mark and seal it themselves.
+ * FRAME_ABSENT entries, and forget every record below. Replaces the
+ * previous machine (its memory is reused, poisoned again: machine.c).
+ * Tests of the frame table mark and seal it themselves.
  */
 void fake_machine_init(uint64_t nr_frames);
 /* fake_machine_init, then frames [0, hv_frames) FRAME_HV (the hypervisor
  * image and its tables), the rest FRAME_FREE, and seal. */
 void fake_machine_boot(uint64_t nr_frames, uint64_t hv_frames);
-/* Free the machine's memory and leave an empty frame table. */
+/* Forget the machine (its memory is kept for the next, poisoned for
+ * ASan) and leave an empty frame table. */
 void fake_machine_fini(void);
 uint64_t fake_machine_frames(void);
-/* Host pointer to a machine address, or NULL beyond the machine. */
+/* Host pointer to a machine address, or NULL beyond the machine. Counts
+ * every frame from there to the end as written (the next boot poisons them
+ * again): to put bytes in, fake_machine_write is cheaper. */
 void *fake_machine_ptr(uint64_t maddr);
+/* Copy len bytes to machine address maddr (the range must lie inside). */
+void fake_machine_write(uint64_t maddr, const void *data, size_t len);
 /* Machine address of a host pointer into the machine, or ~0 outside it. */
 uint64_t fake_machine_addr(const void *p);
 
