@@ -6,6 +6,7 @@
  * `int N` from a guest raises #GP, which the trap code decodes.
  */
 #include <arch/cpu.h>
+#include <arch/desc.h>
 #include <arch/entry.h>
 #include <arch/layout.h>
 #include <arch/percpu.h>
@@ -21,21 +22,6 @@ struct tss64 {
 	uint16_t iomap_base;
 } __packed;
 _Static_assert(sizeof(struct tss64) == 104, "TSS layout");
-
-struct idt_gate {
-	uint16_t off0;
-	uint16_t sel;
-	uint8_t ist;
-	uint8_t type;
-	uint16_t off1;
-	uint32_t off2;
-	uint32_t rsvd;
-} __packed;
-
-struct desc_ptr {
-	uint16_t limit;
-	uint64_t base;
-} __packed;
 
 static uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(4096)));
 static struct idt_gate idt[256] __attribute__((aligned(16)));

@@ -7,6 +7,7 @@
  * check).
  */
 #include <arch/cpu.h>
+#include <arch/desc.h>
 #include <arch/entry.h>
 #include <arch/layout.h>
 #include <arch/percpu.h>
@@ -20,22 +21,7 @@
 extern char syscall_entry[], syscall32_entry[], ist_entry[], common_entry[];
 extern const uint64_t idt_stub_table[256];
 
-struct live_gate {
-	uint16_t off0;
-	uint16_t sel;
-	uint8_t ist;
-	uint8_t type;
-	uint16_t off1;
-	uint32_t off2;
-	uint32_t rsvd;
-} __packed;
-
-struct live_dtr {
-	uint16_t limit;
-	uint64_t base;
-} __packed;
-
-static uint64_t gate_target(const struct live_gate *g)
+static uint64_t gate_target(const struct idt_gate *g)
 {
 	return g->off0 | ((uint64_t)g->off1 << 16) | ((uint64_t)g->off2 << 32);
 }
@@ -92,8 +78,8 @@ void entry_selfcheck(void)
 		0x65, 0x48, 0x8b, 0x24, 0x25, CPU_STACK_TOP, 0, 0, 0,		/* mov %gs:stack_top,%rsp */
 	};
 	static const unsigned int ist_vec[IST_COUNT] = { VEC_DB, VEC_NMI, VEC_DF, VEC_MC };
-	struct live_dtr idtr, gdtr;
-	const struct live_gate *idt;
+	struct desc_ptr idtr, gdtr;
+	const struct idt_gate *idt;
 	const uint64_t *gdt;
 	const uint8_t *tss;
 	uint64_t tss_base, stacks[IST_COUNT];
@@ -101,8 +87,8 @@ void entry_selfcheck(void)
 
 	__asm__ volatile("sidt %0" : "=m"(idtr));
 	__asm__ volatile("sgdt %0" : "=m"(gdtr));
-	check(idtr.limit == 256 * sizeof(struct live_gate) - 1, "the IDT has 256 gates");
-	idt = (const struct live_gate *)(uintptr_t)idtr.base;
+	check(idtr.limit == 256 * sizeof(struct idt_gate) - 1, "the IDT has 256 gates");
+	idt = (const struct idt_gate *)(uintptr_t)idtr.base;
 	gdt = (const uint64_t *)(uintptr_t)gdtr.base;
 	tss_base = ((gdt[HV_TSS >> 3] >> 16) & 0xffffff) | (((gdt[HV_TSS >> 3] >> 56) & 0xff) << 24) |
 		   ((gdt[(HV_TSS >> 3) + 1] & 0xffffffffULL) << 32);
