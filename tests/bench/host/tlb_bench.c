@@ -46,11 +46,15 @@ static int64_t reservation(unsigned int cmd, uint64_t *ext, unsigned int n)
 	struct xen_memory_reservation r = {
 		.extent_start = GVA + 1024, .nr_extents = n, .extent_order = 0, .domid = DOMID_SELF,
 	};
+	struct hypercall_args args = { { cmd, GVA, 0, 0, 0, 0 } };
 	int64_t rc;
 
 	memcpy(gbuf, &r, sizeof(r));
 	memcpy(gbuf + 1024, ext, n * sizeof(*ext));
-	rc = memory_op_reservation(&d->vcpus[0], cmd, GVA);
+	/* A preempted batch is re-issued with its rest, as the guest would. */
+	while ((rc = do_memory_op(&d->vcpus[0], &args)) == HYPERCALL_CONTINUE) {
+		memcpy(args.a, d->vcpus[0].pv.cont_args, sizeof(args.a));
+	}
 	memcpy(ext, gbuf + 1024, n * sizeof(*ext));
 	return rc;
 }
