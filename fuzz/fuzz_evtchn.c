@@ -25,7 +25,9 @@
  * a raised selector implies a raised upcall; a blocked vCPU has no
  * deliverable upcall; a single-port poller is never asleep on a pending
  * port; the memory model's counts (vcpu_info frames are held writable)
- * stay consistent. While a vCPU sleeps in block or poll, the rest of the
+ * stay consistent (the per-port checks cover every port after every
+ * FULL_EVERY-th step and at the end, and in between the ports that can be
+ * in use or pending: check_ports). While a vCPU sleeps in block or poll, the rest of the
  * program runs inside the fake context switch, as other vCPUs would, until
  * something wakes it. At the end every frame and timer must be returned.
  */
@@ -80,12 +82,15 @@ static const struct {
 	{ "c", 1, false, 64 },
 };
 
+static uint32_t seen[NR_DOMS];	/* check_ports: ports in use up to here */
+
 static struct domain *make_domain(unsigned int k)
 {
 	struct domain *d = fuzz_evtchn_domain(dom_conf[k].name, dom_conf[k].nvcpus,
 					      dom_conf[k].max_ports);
 
 	check(d->id == k + 1);	/* the slot, and the id, of the one before */
+	seen[k] = 1;		/* port 0 */
 	d->privileged = dom_conf[k].privileged;
 	for (unsigned int j = 0; j < 2; j++) {
 		spare[k][j] = frame_alloc(FRAME_GUEST, d->id);
@@ -113,8 +118,14 @@ static void world_init(void)
 
 static void world_fini(void)
 {
+	/* No vCPU is on the stack any more: a teardown the reaper began is
+	 * finished by it (with any other dying domain), the rest freed here. */
+	while (domain_reap(NULL)) {
+	}
 	for (unsigned int i = 0; i < NR_DOMS; i++) {
-		free_domain(doms[i]);
+		if (doms[i]->state != DOM_FREE) {
+			free_domain(doms[i]);
+		}
 	}
 	fuzz_evtchn_world_fini();
 }
@@ -174,15 +185,32 @@ harness_only static bool vcpu_info_aliased(const struct vcpu *v)
 	return false;
 }
 
-harness_only static void check_domain(struct domain *d)
+/*
+ * The checks below over ports [0, upto): every port (EVTCHN_MAX_PORTS) or a
+ * window that must hold every port in use (see check_ports). Returns the
+ * highest port not ECS_FREE, plus one, or 0 if the window was too small
+ * (a port in use lies past it).
+ */
+harness_only static uint32_t check_domain(struct domain *d, uint32_t upto)
 {
 	const struct shared_info *s = d->shared_info;
 	unsigned int used = 0;
+	uint32_t top = 1;
 	uint8_t virq_refs[EVTCHN_MAX_PORTS];
 	uint32_t max = d->event.max_ports;
 	uint32_t want = dom_conf[d->id - 1].max_ports;
 
-	memset(virq_refs, 0, sizeof(virq_refs));
+	/* A dying domain whose teardown the scheduler's reaper began (it goes
+	 * in steps, domain_reap) has given its ports back in the first step:
+	 * no table, no limit, so nothing can be found or sent into it. */
+	if (d->state == DOM_DYING && d->teardown_steps != 0) {
+		check(max == 0 && d->event.ports_used == 0);
+		for (unsigned int f = 0; f < EVTCHN_TABLE_FRAMES; f++) {
+			check(d->event.table[f] == NULL);
+		}
+		return 1;
+	}
+	memset(virq_refs, 0, upto);
 	/* The limit the domain was given, and the frames it needs, no more. */
 	check(max == (want != 0 ? want : EVTCHN_DEFAULT_PORTS));
 	for (unsigned int f = 0; f < EVTCHN_TABLE_FRAMES; f++) {
@@ -201,6 +229,9 @@ harness_only static void check_domain(struct domain *d)
 				continue;
 			}
 			check(p < max);
+			if (p >= upto) {
+				return 0;	/* a VIRQ port past the window */
+			}
 			chn = &d->event.table[p / EVTCHN_PER_FRAME][p % EVTCHN_PER_FRAME];
 			check(chn->state == ECS_VIRQ && chn->virq == q);
 			if (per_vcpu_virq(q)) {
@@ -211,7 +242,7 @@ harness_only static void check_domain(struct domain *d)
 			virq_refs[p]++;
 		}
 	}
-	for (unsigned int p = 0; p < EVTCHN_MAX_PORTS; p++) {
+	for (unsigned int p = 0; p < upto; p++) {
 		const struct evtchn *chn;
 
 		if (p >= max) {
@@ -225,6 +256,9 @@ harness_only static void check_domain(struct domain *d)
 			continue;
 		}
 		chn = &d->event.table[p / EVTCHN_PER_FRAME][p % EVTCHN_PER_FRAME];
+		if (chn->state != ECS_FREE) {
+			top = p + 1;
+		}
 		switch (chn->state) {
 		case ECS_FREE:
 			check(!bit(s->evtchn_pending, p));	/* never delivered */
@@ -261,6 +295,9 @@ harness_only static void check_domain(struct domain *d)
 		}
 	}
 	check(d->event.table[0][0].state == ECS_RESERVED);
+	if (upto < EVTCHN_MAX_PORTS && used < d->event.ports_used) {
+		return 0;	/* ports in use past the window */
+	}
 	check(used == d->event.ports_used);
 	/* Unmasked pending words are announced on some vCPU. */
 	for (unsigned int w = 0; w < 64; w++) {
@@ -297,6 +334,47 @@ harness_only static void check_domain(struct domain *d)
 		} else {
 			check(!timer_pending(&v->event.poll_timer));
 		}
+	}
+	return top;
+}
+
+/*
+ * check_domain over every port after every FULL_EVERY-th step and at the
+ * end of the program, and over a window in between: the ports up to the
+ * highest ever found in use at the last full check (seen[]), the use count
+ * and the highest pending port, rounded up to whole pending words. Every
+ * pending port is then in the window, and if fewer ports in use are found
+ * there than the domain counts, every port is checked at once; so the
+ * window misses only a port in use past it that the use count leaves out,
+ * which the next full check finds. Checking all 4,096 ports of each
+ * domain after every step was most of the harness's time.
+ */
+#define FULL_EVERY 32
+
+harness_only static void check_ports(unsigned int k, bool full)
+{
+	struct domain *d = doms[k];
+	const struct shared_info *s = d->shared_info;
+	uint32_t upto = MAX(seen[k], d->event.ports_used + 1);
+
+	for (unsigned int w = 64; !full && w-- > 0;) {
+		if (s->evtchn_pending[w] != 0) {
+			upto = MAX(upto, (w + 1) * 64);
+			break;
+		}
+	}
+	upto = full ? EVTCHN_MAX_PORTS : MIN(ALIGN_UP(upto, 64), EVTCHN_MAX_PORTS);
+	for (;;) {
+		uint32_t top = check_domain(d, upto);
+
+		if (top != 0) {
+			if (upto == EVTCHN_MAX_PORTS) {
+				seen[k] = top;
+			}
+			return;
+		}
+		check(upto < EVTCHN_MAX_PORTS);
+		upto = EVTCHN_MAX_PORTS;
 	}
 }
 
@@ -390,7 +468,9 @@ static void kill_or_reap(unsigned int k, uint8_t how)
 {
 	struct domain *d = doms[k];
 
-	if (any_busy(d)) {
+	/* A teardown the scheduler's reaper began is its own to finish
+	 * (domain_reap goes in steps): run_program then builds the slot. */
+	if (any_busy(d) || d->teardown_steps != 0) {
 		return;
 	}
 	if (d->state == DOM_RUNNING) {
@@ -404,14 +484,19 @@ static void kill_or_reap(unsigned int k, uint8_t how)
 static void step(const uint8_t *st)
 {
 	struct domain *d = doms[st[1] % NR_DOMS];
-	struct vcpu *v = &d->vcpus[(st[1] >> 1) % d->vcpu_count];
+	struct vcpu *v;
 	/* Only a vCPU on the CPU makes hypercalls or touches its vcpu_info. */
-	bool running = v->state == VCPU_RUNNABLE && !*busy_flag(v);
+	bool running;
 	uint32_t w32 = (uint32_t)st[4] | (uint32_t)st[5] << 8 | (uint32_t)st[6] << 16 |
 		       (uint32_t)st[7] << 24;
 	evtchn_port_t port = pick_port(d, st[2], st[3]);
 	bool ro = (st[0] & 0x80) != 0;
 
+	if (d->vcpu_count == 0) {
+		return;	/* the reaper began d's teardown: none of its vCPUs is left */
+	}
+	v = &d->vcpus[(st[1] >> 1) % d->vcpu_count];
+	running = v->state == VCPU_RUNNABLE && !*busy_flag(v);
 	switch ((st[0] & 0x7f) % 27) {
 	case 0: {
 		struct evtchn_bind_virq b = { .virq = st[2] % (NR_VIRQS + 2), .vcpu = st[3] % 4 };
@@ -638,7 +723,7 @@ static void run_program(struct vcpu *sleeper)
 				doms[k] = make_domain(k);
 			}
 
-			check_domain(doms[k]);
+			check_ports(k, next_step % FULL_EVERY == 0 || next_step == total_steps);
 			/* vcpu_info holds are the memory model's references. */
 			check(mm_check_invariants(doms[k], mm_scratch, ARRAY_SIZE(mm_scratch), why,
 						  sizeof(why)) == 0);
@@ -667,6 +752,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	next_step = 0;
 	total_steps = MIN(size / STEP_BYTES, (size_t)MAX_STEPS);
 	run_program(NULL);
+	/* Every port of every domain at the end, however the program ended. */
+	for (unsigned int k = 0; k < NR_DOMS; k++) {
+		check_ports(k, true);
+	}
 	fake_switch_set_hook(NULL);
 	world_fini();
 	return 0;

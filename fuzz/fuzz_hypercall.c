@@ -22,9 +22,10 @@
  * inside the fake context switch (as in fuzz_evtchn.c); one whose domain
  * died never comes back (its stack is abandoned, as on the machine).
  *
- * After every step, for every domain: mm_check_invariants (fuzz_mm.c's
- * invariants), every guest frame is owned by a domain that exists, and
- * every interdomain port names a live peer whose port names it back. Under
+ * After the boot, every CHECK_EVERY-th step and the program's end, for
+ * every domain: mm_check_invariants (fuzz_mm.c's invariants), every guest
+ * frame is owned by a domain that exists, and every interdomain port
+ * names a live peer whose port names it back. Under
  * FLASK enforcing, web and db (web_t, db_t: no set_debugreg, get_debugreg,
  * physdev_op, xsm_op or attest_op in the policy) get -EACCES for those. At
  * the end every domain is shut down and reaped: no guest frame, module
@@ -81,6 +82,7 @@
 #define NR_FRAMES  1100
 #define DOM_PAGES  256		/* mem=1M: see small_kernel() */
 #define MAX_STEPS  64
+#define CHECK_EVERY 8		/* steps between two invariant walks (run_program) */
 #define GBUF_VA    0x0000000000400000ULL
 #define GBUF_SIZE  (16 * 1024)
 #define REGION     512U		/* GBUF in 32 regions: 24 for objects, 8 for lists */
@@ -896,7 +898,14 @@ static void run_program(struct vcpu *sleeper)
 		}
 		steps_left--;
 		step();
-		check_world("a step");
+		/* The whole walk after every CHECK_EVERY-th step and the last
+		 * (after every step it was a third of the harness's time): a
+		 * broken invariant is still found in the same input unless the
+		 * steps before the next walk happen to repair it; switch_hook
+		 * walks once more however the program ended. */
+		if ((MAX_STEPS - steps_left) % CHECK_EVERY == 0 || steps_left == 0 || in.left == 0) {
+			check_world("a step");
+		}
 	}
 }
 
@@ -954,6 +963,8 @@ static void switch_hook(struct vcpu *prev, struct vcpu *next)
 		if (setjmp(prog_end) == 0) {
 			run_program(NULL);
 		}
+		/* However the program ended (a sleeper's stack abandoned too). */
+		check_world("the program");
 		teardown_and_check();
 		program_ran = true;
 		return;
